@@ -1,0 +1,30 @@
+"""What every API view shares: cursor paging and throttles (the error shape is in exceptions.py)."""
+
+from rest_framework.pagination import CursorPagination
+from rest_framework.throttling import UserRateThrottle
+
+
+class NewestFirstCursorPagination(CursorPagination):
+    """Cursor paging: no OFFSET, so page 1,000 costs what page 1 costs."""
+
+    ordering = ("-id",)
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class WriteRateThrottle(UserRateThrottle):
+    """Every write (POST, PUT, PATCH, DELETE) counts against a per-user budget."""
+
+    scope = "write"
+
+    def allow_request(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
+
+
+class JoinRateThrottle(UserRateThrottle):
+    """Guessing join codes is slow: a few tries a minute per user."""
+
+    scope = "join"

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from activities import views as activities_views
+from mutualaid import views as mutualaid_views
+
+api_v1 = [
+    path("", include("grids.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("grids.urls")),
+    path("", include("residents.urls")),
+    path("mutual-aid/", mutualaid_views.index, name="mutualaid"),
+    path("activities/", activities_views.index, name="activities"),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,57 @@
+"""Who may do what, scoped to a community, grid or building. API and pages both use these.
+
+Rules:
+- an admin (superuser) may do everything;
+- a cadre manages every grid of their community, and grants roles there;
+- a grid worker manages their own grid (members, verification, join code);
+- a member reads their own grid; a resident sees neighbours' phone numbers
+  only as 138****1234 and never their unit.
+"""
+
+from rest_framework import permissions as drf_permissions
+
+from grids.models import Community, Grid, Membership, Role, RoleGrant
+from residents.models import User
+
+
+def is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def is_cadre(user: User, community_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return RoleGrant.objects.filter(
+        user=user, role=Role.CADRE, community_id=community_id, revoked_at__isnull=True
+    ).exists()
+
+
+def is_grid_worker(user: User, grid: Grid) -> bool:
+    return user.is_authenticated and grid.grid_worker_id == user.pk
+
+
+def is_member(user: User, grid: Grid) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, grid=grid, left_at__isnull=True).exists()
+
+
+def can_manage_community(user: User, community: Community) -> bool:
+    return is_admin(user) or is_cadre(user, community.pk)
+
+
+def can_manage_grid(user: User, grid: Grid) -> bool:
+    """Grid staff: its grid worker, its community's cadres, admins."""
+    return is_admin(user) or is_grid_worker(user, grid) or is_cadre(user, grid.community_id)
+
+
+def can_view_grid(user: User, grid: Grid) -> bool:
+    return can_manage_grid(user, grid) or is_member(user, grid)
+
+
+def can_grant_roles(user: User, community: Community) -> bool:
+    return can_manage_community(user, community)
+
+
+class IsAuthenticated(drf_permissions.IsAuthenticated):
+    """DRF's check, named here so every API view states its permission in one place."""

@@ -1,0 +1,123 @@
+"""Reads about places and people, written once with the right joins and indexes."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from grids import permissions
+from grids.models import Community, Grid, Membership, MicroGrid, Role, RoleGrant
+from grids.services import normalize_join_code
+from residents.models import User
+
+
+def grid_by_join_code(code: str) -> Grid | None:
+    """The grid a scanned QR code points at, with its buildings (unique index on join_code)."""
+    return (
+        Grid.objects.select_related("community")
+        .prefetch_related(Prefetch("micro_grids", queryset=MicroGrid.objects.order_by("id")))
+        .filter(join_code=normalize_join_code(code))
+        .first()
+    )
+
+
+def home_membership(user: User) -> Membership | None:
+    """The user's open membership (partial unique index membership_one_home_grid)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("grid__community", "grid__grid_worker", "micro_grid")
+        .filter(user=user, left_at__isnull=True)
+        .first()
+    )
+
+
+def membership_history(user: User) -> list[Membership]:
+    return list(
+        Membership.objects.select_related("grid__community", "micro_grid")
+        .filter(user=user)
+        .order_by("-joined_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class RoleHeld:
+    role: str
+    label: str
+    scope: str  # "community" | "grid" | "micro_grid"
+    scope_id: int
+    scope_name: str
+
+
+def roles_of(user: User) -> list[RoleHeld]:
+    """Every role the user holds now, with where: three small indexed queries."""
+    if not user.is_authenticated:
+        return []
+    held: list[RoleHeld] = []
+    labels = dict(Role.choices)
+    for grant in RoleGrant.objects.select_related("community").filter(
+        user=user, revoked_at__isnull=True
+    ):
+        held.append(
+            RoleHeld(grant.role, str(labels[grant.role]), "community", grant.community_id,
+                     grant.community.name)
+        )
+    for grid in Grid.objects.select_related("community").filter(grid_worker=user):
+        held.append(
+            RoleHeld(Role.GRID_WORKER, str(labels[Role.GRID_WORKER]), "grid", grid.pk, str(grid))
+        )
+    for micro in MicroGrid.objects.select_related("grid").filter(building_head=user):
+        held.append(
+            RoleHeld(Role.BUILDING_HEAD, str(labels[Role.BUILDING_HEAD]), "micro_grid", micro.pk,
+                     str(micro))
+        )
+    return held
+
+
+def grids_managed_by(user: User) -> QuerySet[Grid]:
+    """Grids whose staff the user is: as grid worker, or as cadre of the community."""
+    qs = Grid.objects.select_related("community", "grid_worker").annotate(
+        member_count=Count("memberships", filter=Q(memberships__left_at__isnull=True))
+    )
+    if permissions.is_admin(user):
+        return qs.order_by("community_id", "number")
+    cadre_of = RoleGrant.objects.filter(
+        user=user, role=Role.CADRE, revoked_at__isnull=True
+    ).values("community_id")
+    return qs.filter(Q(grid_worker=user) | Q(community_id__in=cadre_of)).order_by(
+        "community_id", "number"
+    )
+
+
+def grids_visible_to(user: User) -> QuerySet[Grid]:
+    """The home grid plus every grid the user serves."""
+    managed = grids_managed_by(user).values("pk")
+    home = Membership.objects.filter(user=user, left_at__isnull=True).values("grid_id")
+    return (
+        Grid.objects.select_related("community", "grid_worker")
+        .filter(Q(pk__in=managed) | Q(pk__in=home))
+        .order_by("community_id", "number")
+    )
+
+
+def grid_members(*, grid: Grid) -> QuerySet[Membership]:
+    """Open memberships of a grid, newest first (index membership_active_grid_idx)."""
+    return (
+        Membership.objects.select_related("user", "micro_grid", "micro_grid__building_head")
+        .filter(grid=grid, left_at__isnull=True)
+        .order_by("-joined_at", "-id")
+    )
+
+
+def communities_managed_by(user: User) -> QuerySet[Community]:
+    if permissions.is_admin(user):
+        return Community.objects.all()
+    return Community.objects.filter(
+        role_grants__user=user, role_grants__role=Role.CADRE, role_grants__revoked_at__isnull=True
+    ).distinct()
+
+
+def me_summary(user: User) -> dict:
+    """Everything `GET /api/v1/me/` and the 我的 page show about the user to themselves."""
+    history = membership_history(user)
+    home = next((m for m in history if m.left_at is None), None)
+    return {"account": user, "home": home, "history": history, "roles": roles_of(user)}

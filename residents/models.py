@@ -1,0 +1,111 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from residents.phones import mask_phone, national_number, normalize_phone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, phone: str, password: str | None, **extra):
+        user = self.model(phone=normalize_phone(phone), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, phone: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(phone, password, **extra)
+
+    def create_superuser(self, phone: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(phone, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with a phone number. Neighbours know them only by display name."""
+
+    phone = models.CharField(_("phone number"), max_length=20, unique=True)
+    phone_verified = models.BooleanField(_("phone verified"), default=False)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=30,
+        help_text=_("The name neighbours see. No real name is needed."),
+    )
+    is_staff = models.BooleanField(_("admin site access"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"),
+                name="user_phone_e164",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.masked_phone})"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def national_phone(self) -> str:
+        return national_number(self.phone)
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+
+class AccessLog(models.Model):
+    """Who on the staff looked at or changed a resident's personal data, and why.
+
+    Append-only: rows are written by `residents.services.access_log_record`
+    and never edited.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_logs_made"
+    )
+    action = models.CharField(_("action"), max_length=64)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_logs_about",
+    )
+    scope = models.CharField(_("scope"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "-created_at"], name="accesslog_subject_idx"),
+            models.Index(fields=["actor", "-created_at"], name="accesslog_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.scope}"

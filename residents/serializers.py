@@ -1,0 +1,22 @@
+from rest_framework import serializers
+
+from residents.models import User
+from residents.phones import national_number
+
+
+class OwnAccountSerializer(serializers.ModelSerializer):
+    """The signed-in user's own account: the only place their full number is shown to them."""
+
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "phone", "phone_verified", "display_name", "date_joined"]
+        read_only_fields = fields
+
+    def get_phone(self, user: User) -> str:
+        return national_number(user.phone)
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=30, min_length=1, trim_whitespace=True)

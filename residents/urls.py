@@ -1,0 +1,7 @@
+from django.urls import path
+
+from residents import views
+
+urlpatterns = [
+    path("prefs/large-text/", views.large_text_toggle, name="large-text-toggle"),
+]

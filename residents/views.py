@@ -1,0 +1,18 @@
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from residents.context_processors import LARGE_TEXT_COOKIE
+
+
+@require_POST
+def large_text_toggle(request):
+    """Switch large-text mode for this device (elderly residents); back to where they were."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    on = request.COOKIES.get(LARGE_TEXT_COOKIE) != "1"
+    response.set_cookie(LARGE_TEXT_COOKIE, "1" if on else "0", max_age=365 * 24 * 3600,
+                        samesite="Lax", secure=request.is_secure(), httponly=True)
+    return response

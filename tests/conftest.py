@@ -1,0 +1,68 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import SmsOutbox
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    """Cheap password hashing; an empty cache (throttle counters) for every test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """The SMS gateway is outside our walls: capture what would be sent."""
+    settings.SMS_GATEWAY = "tests.factories.SmsOutbox"
+    SmsOutbox.sent.clear()
+    return SmsOutbox.sent
+
+
+class World:
+    """Two communities. East has grids A and B; West has grid C. Each grid has two
+    buildings, a grid worker and two residents; each community has a cadre."""
+
+    def __init__(self):
+        from tests.factories import (
+            CommunityFactory,
+            GridFactory,
+            MembershipFactory,
+            MicroGridFactory,
+            UserFactory,
+            make_cadre,
+            make_grid_worker,
+        )
+
+        self.east = CommunityFactory(name="东湖社区")
+        self.west = CommunityFactory(name="西湖社区")
+        self.grid_a = GridFactory(community=self.east, number=1)
+        self.grid_b = GridFactory(community=self.east, number=2)
+        self.grid_c = GridFactory(community=self.west, number=1)
+        self.buildings = {}
+        self.members = {}
+        for key, grid in (("a", self.grid_a), ("b", self.grid_b), ("c", self.grid_c)):
+            self.buildings[key] = [MicroGridFactory(grid=grid, label=f"{key}{i}幢")
+                                   for i in (1, 2)]
+            self.members[key] = [
+                MembershipFactory(micro_grid=self.buildings[key][i], unit=f"{i + 1}01")
+                for i in (0, 1)
+            ]
+        self.worker_a = make_grid_worker(self.grid_a, display_name="网格员A")
+        self.worker_b = make_grid_worker(self.grid_b, display_name="网格员B")
+        self.worker_c = make_grid_worker(self.grid_c, display_name="网格员C")
+        self.cadre_east = make_cadre(self.east, display_name="东湖书记")
+        self.cadre_west = make_cadre(self.west, display_name="西湖书记")
+        self.admin = UserFactory(is_superuser=True, is_staff=True, display_name="管理员")
+        self.outsider = UserFactory(display_name="路人")
+        self.resident_a = self.members["a"][0].user
+        self.resident_a2 = self.members["a"][1].user
+        self.resident_b = self.members["b"][0].user
+        self.resident_c = self.members["c"][0].user
+
+
+@pytest.fixture
+def world(db):
+    return World()
