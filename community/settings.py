@@ -160,6 +160,8 @@ ACCOUNT_RATE_LIMITS = {
     "change_phone": "1/m/user",
     "reset_password": "20/m/ip,5/m/key",
 }
+# SMS codes as people expect them: six digits.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = True

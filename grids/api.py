@@ -48,7 +48,8 @@ class MeView(APIView):
         return Response(MeSerializer(selectors.me_summary(request.user)).data)
 
     @extend_schema(
-        request=ProfileUpdateSerializer, responses={200: MeSerializer, **ERRORS},
+        request=ProfileUpdateSerializer,
+        responses={200: MeSerializer, **ERRORS},
         summary="Change my display name",
     )
     def patch(self, request):
@@ -61,8 +62,10 @@ class MeView(APIView):
 class JoinInfoView(APIView):
     throttle_classes = [JoinRateThrottle]
 
-    @extend_schema(responses={200: GridJoinInfoSerializer, **ERRORS},
-                   summary="The grid and buildings behind a join code")
+    @extend_schema(
+        responses={200: GridJoinInfoSerializer, **ERRORS},
+        summary="The grid and buildings behind a join code",
+    )
     def get(self, request, code: str):
         grid = selectors.grid_by_join_code(code)
         if grid is None:
@@ -73,9 +76,11 @@ class JoinInfoView(APIView):
 class JoinView(APIView):
     throttle_classes = [JoinRateThrottle]
 
-    @extend_schema(request=JoinInputSerializer,
-                   responses={201: OwnMembershipSerializer, **ERRORS},
-                   summary="Join a grid with its code, naming my building")
+    @extend_schema(
+        request=JoinInputSerializer,
+        responses={201: OwnMembershipSerializer, **ERRORS},
+        summary="Join a grid with its code, naming my building",
+    )
     def post(self, request):
         data = JoinInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -99,8 +104,10 @@ class GridListView(generics.ListAPIView):
 
 
 class GridDetailView(APIView):
-    @extend_schema(responses={200: GridStaffSerializer, **ERRORS},
-                   summary="A grid (join code only for its staff)")
+    @extend_schema(
+        responses={200: GridStaffSerializer, **ERRORS},
+        summary="A grid (join code only for its staff)",
+    )
     def get(self, request, grid_id: int):
         grid = visible_grid(request.user, grid_id)
         if permissions.can_manage_grid(request.user, grid):
@@ -109,8 +116,11 @@ class GridDetailView(APIView):
 
 
 class GridJoinCodeRotateView(APIView):
-    @extend_schema(request=None, responses={200: GridStaffSerializer, **ERRORS},
-                   summary="Replace the grid's join code")
+    @extend_schema(
+        request=None,
+        responses={200: GridStaffSerializer, **ERRORS},
+        summary="Replace the grid's join code",
+    )
     def post(self, request, grid_id: int):
         grid = services.grid_join_code_rotate(actor=request.user, grid_id=grid_id)
         return Response(GridStaffSerializer(grid).data)
@@ -118,8 +128,9 @@ class GridJoinCodeRotateView(APIView):
 
 class MemberFilter(django_filters.FilterSet):
     micro_grid = django_filters.NumberFilter(field_name="micro_grid_id")
-    verified = django_filters.BooleanFilter(field_name="verified_at", lookup_expr="isnull",
-                                            exclude=True)
+    verified = django_filters.BooleanFilter(
+        field_name="verified_at", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
         model = Membership
@@ -163,16 +174,22 @@ class GridMembersView(generics.ListAPIView):
 
 
 class MembershipVerifyView(APIView):
-    @extend_schema(request=None, responses={200: MemberStaffSerializer, **ERRORS},
-                   summary="Confirm a member lives where they said")
+    @extend_schema(
+        request=None,
+        responses={200: MemberStaffSerializer, **ERRORS},
+        summary="Confirm a member lives where they said",
+    )
     def post(self, request, membership_id: int):
         membership = services.membership_verify(actor=request.user, membership_id=membership_id)
         return Response(MemberStaffSerializer(membership).data)
 
 
 class MembershipRemoveView(APIView):
-    @extend_schema(request=RemoveInputSerializer, responses={204: None, **ERRORS},
-                   summary="Remove a member from the grid")
+    @extend_schema(
+        request=RemoveInputSerializer,
+        responses={204: None, **ERRORS},
+        summary="Remove a member from the grid",
+    )
     def post(self, request, membership_id: int):
         data = RemoveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -195,7 +212,8 @@ def _role_target(request, community: Community, data: dict) -> dict:
         target["grid"] = get_object_or_404(Grid, pk=data["grid"], community=community)
     if "micro_grid" in data:
         target["micro_grid"] = get_object_or_404(
-            MicroGrid.objects.select_related("grid"), pk=data["micro_grid"],
+            MicroGrid.objects.select_related("grid"),
+            pk=data["micro_grid"],
             grid__community=community,
         )
     return target
@@ -209,24 +227,30 @@ def _managed_community(user: User, community_id: int) -> Community:
 
 
 class CommunityRoleGrantView(APIView):
-    @extend_schema(request=RoleInputSerializer, responses={204: None, **ERRORS},
-                   summary="Appoint a cadre, volunteer, grid worker or building head")
+    @extend_schema(
+        request=RoleInputSerializer,
+        responses={204: None, **ERRORS},
+        summary="Appoint a cadre, volunteer, grid worker or building head",
+    )
     def post(self, request, community_id: int):
         community = _managed_community(request.user, community_id)
         data = RoleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.role_grant(actor=request.user, **_role_target(request, community,
-                                                               data.validated_data))
+        services.role_grant(
+            actor=request.user, **_role_target(request, community, data.validated_data)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CommunityRoleRevokeView(APIView):
-    @extend_schema(request=RoleInputSerializer, responses={204: None, **ERRORS},
-                   summary="Remove a role")
+    @extend_schema(
+        request=RoleInputSerializer, responses={204: None, **ERRORS}, summary="Remove a role"
+    )
     def post(self, request, community_id: int):
         community = _managed_community(request.user, community_id)
         data = RoleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.role_revoke(actor=request.user, **_role_target(request, community,
-                                                                data.validated_data))
+        services.role_revoke(
+            actor=request.user, **_role_target(request, community, data.validated_data)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -34,8 +34,9 @@ class DemoAccount:
 
 def demo_join_code(grid_number: int) -> str:
     digest = hashlib.sha256(f"linli-demo:{COMMUNITY}:{grid_number}".encode()).digest()
-    return "".join(JOIN_CODE_ALPHABET[b % len(JOIN_CODE_ALPHABET)]
-                   for b in digest[:JOIN_CODE_LENGTH])
+    return "".join(
+        JOIN_CODE_ALPHABET[b % len(JOIN_CODE_ALPHABET)] for b in digest[:JOIN_CODE_LENGTH]
+    )
 
 
 def _compound(grid_number: int) -> str:
@@ -70,8 +71,16 @@ def demo_build() -> dict:
     accounts: list[DemoAccount] = []
 
     def add(role: str, user: User, grid: Grid | None = None, micro: MicroGrid | None = None):
-        accounts.append(DemoAccount(role, user.national_phone, user.display_name, DEMO_PASSWORD,
-                                    grid.number if grid else None, micro.label if micro else None))
+        accounts.append(
+            DemoAccount(
+                role,
+                user.national_phone,
+                user.display_name,
+                DEMO_PASSWORD,
+                grid.number if grid else None,
+                micro.label if micro else None,
+            )
+        )
 
     admin = _account("13800000000", "管理员")
     if not admin.is_superuser:
@@ -86,29 +95,41 @@ def demo_build() -> dict:
         n = grid.number
         buildings = list(grid.micro_grids.order_by("id"))
         worker = _account(f"1390000{1000 + n}", f"网格员{SURNAMES[n % len(SURNAMES)]}{n}号")
-        services.role_grant(actor=None, user=worker, role=Role.GRID_WORKER,
-                            community=community, grid=grid)
+        services.role_grant(
+            actor=None, user=worker, role=Role.GRID_WORKER, community=community, grid=grid
+        )
         add(Role.GRID_WORKER, worker, grid)
         for h in range(2):
             head = _account(f"1390000{2000 + n * 10 + h}", f"{buildings[h].label.split()[-1]}楼长")
-            services.grid_join(user=head, code=grid.join_code, micro_grid_id=buildings[h].pk,
-                               unit=f"{h + 1}01")
-            services.role_grant(actor=None, user=head, role=Role.BUILDING_HEAD,
-                                community=community, micro_grid=buildings[h])
+            services.grid_join(
+                user=head, code=grid.join_code, micro_grid_id=buildings[h].pk, unit=f"{h + 1}01"
+            )
+            services.role_grant(
+                actor=None,
+                user=head,
+                role=Role.BUILDING_HEAD,
+                community=community,
+                micro_grid=buildings[h],
+            )
             add(Role.BUILDING_HEAD, head, grid, buildings[h])
         for r in range(RESIDENTS_PER_GRID):
             index += 1
             micro = buildings[r % len(buildings)]
             resident = _account(f"1380001{index:04d}", _nickname(index))
-            services.grid_join(user=resident, code=grid.join_code, micro_grid_id=micro.pk,
-                               unit=f"{r % 6 + 1}0{r % 4 + 1}")
+            services.grid_join(
+                user=resident,
+                code=grid.join_code,
+                micro_grid_id=micro.pk,
+                unit=f"{r % 6 + 1}0{r % 4 + 1}",
+            )
             if r % 3 == 0:
                 membership = resident.memberships.get(left_at__isnull=True)
                 if membership.verified_at is None:
                     services.membership_verify(actor=worker, membership_id=membership.pk)
             if r < 1 or (n <= 10 and r == 10):
-                services.role_grant(actor=None, user=resident, role=Role.VOLUNTEER,
-                                    community=community)
+                services.role_grant(
+                    actor=None, user=resident, role=Role.VOLUNTEER, community=community
+                )
                 add(Role.VOLUNTEER, resident, grid, micro)
             else:
                 add(Role.RESIDENT, resident, grid, micro)
@@ -118,14 +139,19 @@ def demo_build() -> dict:
     password_hash = make_password(DEMO_PASSWORD, salt="linlidemo")
     User.objects.filter(phone__in=[f"+86{a.phone}" for a in accounts]).exclude(
         password=password_hash
-    ).update(password=password_hash)
+    ).update(password=password_hash, phone_verified=True)
     return {
         "community": {"id": community.pk, "name": community.name},
         "password": DEMO_PASSWORD,
         "accounts": [asdict(a) for a in accounts],
         "grids": [
-            {"id": g.pk, "number": g.number, "name": g.name, "join_code": g.join_code,
-             "join_path": f"/join/{g.join_code}/"}
+            {
+                "id": g.pk,
+                "number": g.number,
+                "name": g.name,
+                "join_code": g.join_code,
+                "join_path": f"/join/{g.join_code}/",
+            }
             for g in grids
         ],
     }

@@ -9,8 +9,11 @@ class JoinCodeForm(forms.Form):
         label=_("Join code"),
         max_length=32,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters",
-                   "placeholder": _("8 letters and digits on the poster")}
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "placeholder": _("8 letters and digits on the poster"),
+            }
         ),
     )
 

@@ -43,9 +43,7 @@ def _rows(file: TextIO, required: list[str]) -> Iterable[tuple[int, dict[str, st
     reader = csv.DictReader(file)
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
-        raise ImportRejected(
-            [(1, _("Missing columns: %(cols)s") % {"cols": ", ".join(missing)})]
-        )
+        raise ImportRejected([(1, _("Missing columns: %(cols)s") % {"cols": ", ".join(missing)})])
     for row in reader:
         clean = {k.strip(): (v or "").strip() for k, v in row.items() if k}
         if any(clean.values()):
@@ -95,7 +93,8 @@ def structure_import(*, file: TextIO) -> ImportReport:
             if created:
                 report.count("communities")
             grid, created = Grid.objects.get_or_create(
-                community=community, number=row["grid_number"],
+                community=community,
+                number=row["grid_number"],
                 defaults={"name": row["grid_name"]},
             )
             if created:
@@ -152,8 +151,14 @@ def resident_import(*, file: TextIO, community: Community) -> ImportReport:
         if problems:
             report.errors.append((line, "; ".join(problems)))
         else:
-            plan.append({"phone": phone, "display_name": row["display_name"], "micro": micro,
-                         "unit": row.get("unit", "")[:20]})
+            plan.append(
+                {
+                    "phone": phone,
+                    "display_name": row["display_name"],
+                    "micro": micro,
+                    "unit": row.get("unit", "")[:20],
+                }
+            )
     if report.errors:
         raise ImportRejected(report.errors)
     with transaction.atomic():
@@ -166,8 +171,12 @@ def resident_import(*, file: TextIO, community: Community) -> ImportReport:
             was_member = Membership.objects.filter(
                 user=user, micro_grid=entry["micro"], left_at__isnull=True
             ).exists()
-            services.grid_join(user=user, code=entry["micro"].grid.join_code,
-                               micro_grid_id=entry["micro"].pk, unit=entry["unit"])
+            services.grid_join(
+                user=user,
+                code=entry["micro"].grid.join_code,
+                micro_grid_id=entry["micro"].pk,
+                unit=entry["unit"],
+            )
             if not was_member:
                 report.count("memberships")
     return report

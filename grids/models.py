@@ -29,7 +29,9 @@ class Community(models.Model):
         verbose_name_plural = _("communities")
         ordering = ["city", "street", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "street", "name"], name="community_unique_name"),
+            models.UniqueConstraint(
+                fields=["city", "street", "name"], name="community_unique_name"
+            ),
         ]
 
     def __str__(self) -> str:

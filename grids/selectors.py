@@ -58,8 +58,13 @@ def roles_of(user: User) -> list[RoleHeld]:
         user=user, revoked_at__isnull=True
     ):
         held.append(
-            RoleHeld(grant.role, str(labels[grant.role]), "community", grant.community_id,
-                     grant.community.name)
+            RoleHeld(
+                grant.role,
+                str(labels[grant.role]),
+                "community",
+                grant.community_id,
+                grant.community.name,
+            )
         )
     for grid in Grid.objects.select_related("community").filter(grid_worker=user):
         held.append(
@@ -67,8 +72,13 @@ def roles_of(user: User) -> list[RoleHeld]:
         )
     for micro in MicroGrid.objects.select_related("grid").filter(building_head=user):
         held.append(
-            RoleHeld(Role.BUILDING_HEAD, str(labels[Role.BUILDING_HEAD]), "micro_grid", micro.pk,
-                     str(micro))
+            RoleHeld(
+                Role.BUILDING_HEAD,
+                str(labels[Role.BUILDING_HEAD]),
+                "micro_grid",
+                micro.pk,
+                str(micro),
+            )
         )
     return held
 
@@ -80,9 +90,9 @@ def grids_managed_by(user: User) -> QuerySet[Grid]:
     )
     if permissions.is_admin(user):
         return qs.order_by("community_id", "number")
-    cadre_of = RoleGrant.objects.filter(
-        user=user, role=Role.CADRE, revoked_at__isnull=True
-    ).values("community_id")
+    cadre_of = RoleGrant.objects.filter(user=user, role=Role.CADRE, revoked_at__isnull=True).values(
+        "community_id"
+    )
     return qs.filter(Q(grid_worker=user) | Q(community_id__in=cadre_of)).order_by(
         "community_id", "number"
     )

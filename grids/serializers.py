@@ -62,7 +62,14 @@ class OwnMembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = [
-            "id", "grid", "micro_grid", "unit", "joined_at", "verified", "left_at", "left_reason",
+            "id",
+            "grid",
+            "micro_grid",
+            "unit",
+            "joined_at",
+            "verified",
+            "left_at",
+            "left_reason",
         ]
 
     def get_verified(self, membership: Membership) -> bool:
@@ -98,7 +105,12 @@ class MemberStaffSerializer(NeighbourSerializer):
     class Meta(NeighbourSerializer.Meta):
         fields = [
             *NeighbourSerializer.Meta.fields,
-            "user_id", "phone", "unit", "micro_grid", "joined_at", "verified_at",
+            "user_id",
+            "phone",
+            "unit",
+            "micro_grid",
+            "joined_at",
+            "verified_at",
         ]
 
     def get_phone(self, membership: Membership) -> str:

@@ -45,8 +45,7 @@ def join(request, code: str):
     """What a scanned QR code opens: the grid, then log in or sign up, then pick a building."""
     grid = selectors.grid_by_join_code(code)
     if grid is None:
-        return render(request, "grids/join_invalid.html", {"code_form": JoinCodeForm()},
-                      status=404)
+        return render(request, "grids/join_invalid.html", {"code_form": JoinCodeForm()}, status=404)
     if not request.user.is_authenticated:
         return render(request, "grids/join.html", {"grid": grid, "next": request.path})
     form = JoinForm(request.POST or None, grid=grid)
@@ -66,9 +65,12 @@ def join(request, code: str):
                 messages.success(request, _("Welcome to %(grid)s!") % {"grid": grid.name})
                 return redirect("home")
         status = 400
-    return render(request, "grids/join.html", {"grid": grid, "form": form,
-                                               "current": selectors.home_membership(request.user)},
-                  status=status)
+    return render(
+        request,
+        "grids/join.html",
+        {"grid": grid, "form": form, "current": selectors.home_membership(request.user)},
+        status=status,
+    )
 
 
 def _managed_grid(request, grid_id: int) -> Grid:
@@ -87,12 +89,22 @@ def grid_manage(request, grid_id: int):
     if building.isdigit():
         members = members.filter(micro_grid_id=int(building))
     members = list(members[:500])
-    access_log_record(actor=request.user, action="members.listed", scope=f"grid:{grid.pk}",
-                      detail={"count": len(members), "page": "manage"})
-    return render(request, "grids/manage.html", {
-        "grid": grid, "members": members, "micro_grids": grid.micro_grids.all(),
-        "building": building,
-    })
+    access_log_record(
+        actor=request.user,
+        action="members.listed",
+        scope=f"grid:{grid.pk}",
+        detail={"count": len(members), "page": "manage"},
+    )
+    return render(
+        request,
+        "grids/manage.html",
+        {
+            "grid": grid,
+            "members": members,
+            "micro_grids": grid.micro_grids.all(),
+            "building": building,
+        },
+    )
 
 
 @login_required
@@ -144,7 +156,9 @@ def grid_poster(request, grid_id: int):
     grid = _managed_grid(request, grid_id)
     url = _join_url(request, grid)
     qr = segno.make(url, error="m")
-    svg = qr.svg_inline(scale=8, dark="#111", title=_("Join code %(code)s") % {"code": grid.join_code})
+    svg = qr.svg_inline(
+        scale=8, dark="#111", title=_("Join code %(code)s") % {"code": grid.join_code}
+    )
     return render(request, "grids/poster.html", {"grid": grid, "qr_svg": svg, "join_url": url})
 
 
@@ -176,5 +190,6 @@ def profile(request):
         profile_update(user=request.user, display_name=form.cleaned_data["display_name"])
         messages.success(request, _("Saved."))
         return redirect("profile")
-    return render(request, "grids/profile.html",
-                  {"form": form, **selectors.me_summary(request.user)})
+    return render(
+        request, "grids/profile.html", {"form": form, **selectors.me_summary(request.user)}
+    )

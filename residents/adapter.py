@@ -20,6 +20,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_phone(self, phone: str) -> str:
         return normalize_phone(phone)
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Count failed logins per phone number (allauth keys on email/username only,
+        which would make every phone login share one counter)."""
+        phone = credentials.get("phone") or ""
+        return (
+            f"phone:{phone}"
+            if phone
+            else super()._get_login_attempts_cache_key(request, **credentials)
+        )
+
     def save_user(self, request, user, form, commit=True):
         data = form.cleaned_data
         user.phone = data["phone"]

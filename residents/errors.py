@@ -9,7 +9,9 @@ class ServiceError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str | Promise, *, code: str | None = None, status: int | None = None):
+    def __init__(
+        self, message: str | Promise, *, code: str | None = None, status: int | None = None
+    ):
         super().__init__(str(message))
         self.message = message
         if code:

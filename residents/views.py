@@ -13,6 +13,12 @@ def large_text_toggle(request):
         target = "/"
     response = redirect(target)
     on = request.COOKIES.get(LARGE_TEXT_COOKIE) != "1"
-    response.set_cookie(LARGE_TEXT_COOKIE, "1" if on else "0", max_age=365 * 24 * 3600,
-                        samesite="Lax", secure=request.is_secure(), httponly=True)
+    response.set_cookie(
+        LARGE_TEXT_COOKIE,
+        "1" if on else "0",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
     return response

@@ -44,8 +44,7 @@ class World:
         self.buildings = {}
         self.members = {}
         for key, grid in (("a", self.grid_a), ("b", self.grid_b), ("c", self.grid_c)):
-            self.buildings[key] = [MicroGridFactory(grid=grid, label=f"{key}{i}幢")
-                                   for i in (1, 2)]
+            self.buildings[key] = [MicroGridFactory(grid=grid, label=f"{key}{i}幢") for i in (1, 2)]
             self.members[key] = [
                 MembershipFactory(micro_grid=self.buildings[key][i], unit=f"{i + 1}01")
                 for i in (0, 1)

@@ -2,7 +2,13 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from grids import services
-from grids.errors import JoinCodeInvalid, MembershipClosed, MicroGridInvalid, OutOfScope, RoleInvalid
+from grids.errors import (
+    JoinCodeInvalid,
+    MembershipClosed,
+    MicroGridInvalid,
+    OutOfScope,
+    RoleInvalid,
+)
 from grids.models import Membership, Role, RoleGrant
 from residents.errors import NotAllowed
 from residents.models import AccessLog
@@ -15,8 +21,9 @@ def test_joining_with_the_grids_code_makes_a_member_of_the_chosen_building(world
     newcomer = UserFactory()
     building = world.buildings["a"][1]
 
-    membership = services.grid_join(user=newcomer, code=world.grid_a.join_code,
-                                    micro_grid_id=building.pk, unit=" 502 ")
+    membership = services.grid_join(
+        user=newcomer, code=world.grid_a.join_code, micro_grid_id=building.pk, unit=" 502 "
+    )
 
     assert membership.grid == world.grid_a
     assert membership.micro_grid == building
@@ -27,15 +34,17 @@ def test_joining_with_the_grids_code_makes_a_member_of_the_chosen_building(world
 def test_join_code_is_read_without_case_spaces_or_dashes(world):
     code = world.grid_a.join_code
     typed = f" {code[:4].lower()}-{code[4:]} "
-    membership = services.grid_join(user=UserFactory(), code=typed,
-                                    micro_grid_id=world.buildings["a"][0].pk)
+    membership = services.grid_join(
+        user=UserFactory(), code=typed, micro_grid_id=world.buildings["a"][0].pk
+    )
     assert membership.grid == world.grid_a
 
 
 def test_unknown_join_code_is_refused_with_a_clear_code(world):
     with pytest.raises(JoinCodeInvalid) as error:
-        services.grid_join(user=UserFactory(), code="NOPE2345",
-                           micro_grid_id=world.buildings["a"][0].pk)
+        services.grid_join(
+            user=UserFactory(), code="NOPE2345", micro_grid_id=world.buildings["a"][0].pk
+        )
     assert error.value.code == "grid_join_code_invalid"
     assert error.value.status == 404
 
@@ -47,25 +56,31 @@ def test_a_rotated_code_no_longer_works_but_the_new_one_does(world):
 
     with pytest.raises(JoinCodeInvalid):
         services.grid_join(user=UserFactory(), code=old, micro_grid_id=world.buildings["a"][0].pk)
-    membership = services.grid_join(user=UserFactory(), code=grid.join_code,
-                                    micro_grid_id=world.buildings["a"][0].pk)
+    membership = services.grid_join(
+        user=UserFactory(), code=grid.join_code, micro_grid_id=world.buildings["a"][0].pk
+    )
     assert membership.grid_id == world.grid_a.pk
 
 
 def test_a_building_of_another_grid_is_refused(world):
     with pytest.raises(MicroGridInvalid):
-        services.grid_join(user=UserFactory(), code=world.grid_a.join_code,
-                           micro_grid_id=world.buildings["b"][0].pk)
-    assert not Membership.objects.filter(micro_grid=world.buildings["b"][0],
-                                         user__display_name="").exists()
+        services.grid_join(
+            user=UserFactory(),
+            code=world.grid_a.join_code,
+            micro_grid_id=world.buildings["b"][0].pk,
+        )
+    assert not Membership.objects.filter(
+        micro_grid=world.buildings["b"][0], user__display_name=""
+    ).exists()
 
 
 def test_moving_closes_the_old_membership_and_keeps_it_as_history(world):
     user = world.resident_a
     old = user.memberships.get(left_at__isnull=True)
 
-    new = services.grid_join(user=user, code=world.grid_b.join_code,
-                             micro_grid_id=world.buildings["b"][0].pk)
+    new = services.grid_join(
+        user=user, code=world.grid_b.join_code, micro_grid_id=world.buildings["b"][0].pk
+    )
 
     old.refresh_from_db()
     assert old.left_at is not None
@@ -77,8 +92,9 @@ def test_moving_closes_the_old_membership_and_keeps_it_as_history(world):
 def test_joining_the_same_building_again_changes_nothing(world):
     user = world.resident_a
     current = user.memberships.get(left_at__isnull=True)
-    again = services.grid_join(user=user, code=world.grid_a.join_code,
-                               micro_grid_id=current.micro_grid_id)
+    again = services.grid_join(
+        user=user, code=world.grid_a.join_code, micro_grid_id=current.micro_grid_id
+    )
     assert again.pk == current.pk
     assert user.memberships.count() == 1
 
@@ -98,8 +114,9 @@ def test_grid_worker_verifies_a_member_of_their_grid_and_it_is_logged(world):
     assert log.subject == membership.user
 
 
-@pytest.mark.parametrize("actor_name", ["worker_b", "worker_c", "cadre_west", "resident_a2",
-                                        "outsider"])
+@pytest.mark.parametrize(
+    "actor_name", ["worker_b", "worker_c", "cadre_west", "resident_a2", "outsider"]
+)
 def test_nobody_outside_the_grids_staff_can_verify(world, actor_name):
     membership = world.members["a"][0]
     with pytest.raises(OutOfScope):
@@ -110,12 +127,12 @@ def test_nobody_outside_the_grids_staff_can_verify(world, actor_name):
 
 def test_cadre_of_the_community_can_verify_and_remove_in_any_of_its_grids(world):
     services.membership_verify(actor=world.cadre_east, membership_id=world.members["b"][0].pk)
-    removed = services.membership_remove(actor=world.cadre_east,
-                                         membership_id=world.members["a"][1].pk, reason="已搬走")
+    removed = services.membership_remove(
+        actor=world.cadre_east, membership_id=world.members["a"][1].pk, reason="已搬走"
+    )
     assert removed.left_reason == Membership.LeftReason.REMOVED
     assert removed.removed_by == world.cadre_east
-    assert AccessLog.objects.filter(action="membership.removed",
-                                    detail__reason="已搬走").exists()
+    assert AccessLog.objects.filter(action="membership.removed", detail__reason="已搬走").exists()
 
 
 def test_a_removed_membership_cannot_be_verified_or_removed_again(world):
@@ -141,14 +158,27 @@ def test_only_grid_staff_rotate_the_join_code(world):
 
 def test_cadre_appoints_volunteer_grid_worker_and_building_head_in_their_community(world):
     person = world.resident_a
-    services.role_grant(actor=world.cadre_east, user=person, role=Role.VOLUNTEER,
-                        community=world.east)
-    services.role_grant(actor=world.cadre_east, user=person, role=Role.BUILDING_HEAD,
-                        community=world.east, micro_grid=world.buildings["a"][0])
-    services.role_grant(actor=world.cadre_east, user=world.resident_a2, role=Role.GRID_WORKER,
-                        community=world.east, grid=world.grid_b)
-    assert RoleGrant.objects.filter(user=person, role=Role.VOLUNTEER,
-                                    revoked_at__isnull=True).count() == 1
+    services.role_grant(
+        actor=world.cadre_east, user=person, role=Role.VOLUNTEER, community=world.east
+    )
+    services.role_grant(
+        actor=world.cadre_east,
+        user=person,
+        role=Role.BUILDING_HEAD,
+        community=world.east,
+        micro_grid=world.buildings["a"][0],
+    )
+    services.role_grant(
+        actor=world.cadre_east,
+        user=world.resident_a2,
+        role=Role.GRID_WORKER,
+        community=world.east,
+        grid=world.grid_b,
+    )
+    assert (
+        RoleGrant.objects.filter(user=person, role=Role.VOLUNTEER, revoked_at__isnull=True).count()
+        == 1
+    )
     world.buildings["a"][0].refresh_from_db()
     world.grid_b.refresh_from_db()
     assert world.buildings["a"][0].building_head == person
@@ -158,32 +188,44 @@ def test_cadre_appoints_volunteer_grid_worker_and_building_head_in_their_communi
 
 def test_granting_the_same_role_twice_keeps_one_active_grant(world):
     for _ in range(2):
-        services.role_grant(actor=world.cadre_east, user=world.resident_a, role=Role.VOLUNTEER,
-                            community=world.east)
+        services.role_grant(
+            actor=world.cadre_east, user=world.resident_a, role=Role.VOLUNTEER, community=world.east
+        )
     assert RoleGrant.objects.filter(user=world.resident_a, role=Role.VOLUNTEER).count() == 1
 
 
 @pytest.mark.parametrize("actor_name", ["cadre_west", "worker_a", "resident_a2"])
 def test_only_the_communitys_cadres_grant_roles(world, actor_name):
     with pytest.raises(NotAllowed):
-        services.role_grant(actor=getattr(world, actor_name), user=world.resident_a,
-                            role=Role.CADRE, community=world.east)
+        services.role_grant(
+            actor=getattr(world, actor_name),
+            user=world.resident_a,
+            role=Role.CADRE,
+            community=world.east,
+        )
     assert not RoleGrant.objects.filter(user=world.resident_a).exists()
 
 
 def test_a_grid_worker_role_must_name_a_grid_of_that_community(world):
     with pytest.raises(RoleInvalid):
-        services.role_grant(actor=world.cadre_east, user=world.resident_a, role=Role.GRID_WORKER,
-                            community=world.east, grid=world.grid_c)
+        services.role_grant(
+            actor=world.cadre_east,
+            user=world.resident_a,
+            role=Role.GRID_WORKER,
+            community=world.east,
+            grid=world.grid_c,
+        )
     world.grid_c.refresh_from_db()
     assert world.grid_c.grid_worker == world.worker_c
 
 
 def test_revoking_a_role_keeps_the_grant_as_history(world):
-    services.role_grant(actor=world.cadre_east, user=world.resident_a, role=Role.VOLUNTEER,
-                        community=world.east)
-    services.role_revoke(actor=world.cadre_east, user=world.resident_a, role=Role.VOLUNTEER,
-                         community=world.east)
+    services.role_grant(
+        actor=world.cadre_east, user=world.resident_a, role=Role.VOLUNTEER, community=world.east
+    )
+    services.role_revoke(
+        actor=world.cadre_east, user=world.resident_a, role=Role.VOLUNTEER, community=world.east
+    )
     grant = RoleGrant.objects.get(user=world.resident_a)
     assert grant.revoked_at is not None
     assert grant.revoked_by == world.cadre_east

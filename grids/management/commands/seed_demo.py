@@ -9,8 +9,9 @@ class Command(BaseCommand):
     help = "Build the 东湖社区 demo community (deterministic, idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true",
-                            help="Print every account and join code as JSON.")
+        parser.add_argument(
+            "--json", action="store_true", help="Print every account and join code as JSON."
+        )
 
     def handle(self, *args, json: bool = False, **options):
         demo = demo_build()
@@ -21,16 +22,20 @@ class Command(BaseCommand):
         first = {}
         for account in accounts:
             first.setdefault(account["role"], account)
-        self.stdout.write(self.style.SUCCESS(
-            f"{demo['community']['name']}: {len(demo['grids'])} grids, "
-            f"{len(accounts)} demo accounts, password “{demo['password']}” for all."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{demo['community']['name']}: {len(demo['grids'])} grids, "
+                f"{len(accounts)} demo accounts, password “{demo['password']}” for all."
+            )
+        )
         for role, account in first.items():
             where = f"  grid {account['grid']}" if account["grid"] else ""
             self.stdout.write(f"  {role:<14} {account['phone']}  {account['display_name']}{where}")
         for grid in demo["grids"][:3]:
-            self.stdout.write(f"  join code of {grid['name']}: {grid['join_code']}  "
-                              f"(http://127.0.0.1:8000{grid['join_path']})")
+            self.stdout.write(
+                f"  join code of {grid['name']}: {grid['join_code']}  "
+                f"(http://127.0.0.1:8000{grid['join_path']})"
+            )
         self.stdout.write("  All accounts and codes: python manage.py seed_demo --json")
 
     @staticmethod
