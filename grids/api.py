@@ -220,10 +220,9 @@ def _role_target(request, community: Community, data: dict) -> dict:
 
 
 def _managed_community(user: User, community_id: int) -> Community:
-    community = Community.objects.filter(pk=community_id).first()
-    if community is None or not permissions.can_grant_roles(user, community):
-        raise OutOfScope()
-    return community
+    return permissions.require_grant_roles(
+        user, Community.objects.filter(pk=community_id).first()
+    )
 
 
 class CommunityRoleGrantView(APIView):

@@ -8,8 +8,10 @@ Rules:
   only as 138****1234 and never their unit.
 """
 
+from django.utils.translation import gettext as _
 from rest_framework import permissions as drf_permissions
 
+from grids.errors import NotAllowed, OutOfScope
 from grids.models import Community, Grid, Membership, Role, RoleGrant
 from residents.models import User
 
@@ -51,6 +53,28 @@ def can_view_grid(user: User, grid: Grid) -> bool:
 
 def can_grant_roles(user: User, community: Community) -> bool:
     return can_manage_community(user, community)
+
+
+def require_manage_grid(user: User, grid: Grid | None) -> Grid:
+    """Grid staff pass. A member of the grid is told no (403); anyone else cannot
+    tell the grid from one that does not exist (404), so ids cannot be probed."""
+    if grid is not None and can_manage_grid(user, grid):
+        return grid
+    if grid is not None and is_member(user, grid):
+        raise NotAllowed(_("Only this grid's grid worker and community cadres can do this."))
+    raise OutOfScope()
+
+
+def require_grant_roles(user: User, community: Community | None) -> Community:
+    if community is not None and can_grant_roles(user, community):
+        return community
+    if community is not None and (
+        Membership.objects.filter(user=user, grid__community=community, left_at__isnull=True)
+        .exists()
+        or Grid.objects.filter(community=community, grid_worker=user).exists()
+    ):
+        raise NotAllowed(_("Only the community's cadres can appoint roles."))
+    raise OutOfScope()
 
 
 class IsAuthenticated(drf_permissions.IsAuthenticated):

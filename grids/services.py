@@ -14,7 +14,6 @@ from grids.errors import (
     JoinCodeInvalid,
     MembershipClosed,
     MicroGridInvalid,
-    NotAllowed,
     OutOfScope,
     RoleInvalid,
 )
@@ -78,14 +77,14 @@ def grid_join(*, user: User, code: str, micro_grid_id: int, unit: str = "") -> M
 
 def _managed_membership(*, actor: User, membership_id: int) -> Membership:
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("grid")
         .filter(pk=membership_id)
         .first()
     )
-    if membership is None or not permissions.can_manage_grid(actor, membership.grid):
-        # Outside the actor's scope the membership does not exist for them.
+    if membership is None:
         raise OutOfScope()
+    permissions.require_manage_grid(actor, membership.grid)
     if membership.left_at is not None:
         raise MembershipClosed()
     return membership
@@ -137,9 +136,9 @@ def membership_remove(*, actor: User, membership_id: int, reason: str = "") -> M
 @transaction.atomic
 def grid_join_code_rotate(*, actor: User, grid_id: int) -> Grid:
     """Replace a grid's join code (a poster was photographed and shared too widely)."""
-    grid = Grid.objects.select_for_update().filter(pk=grid_id).first()
-    if grid is None or not permissions.can_manage_grid(actor, grid):
-        raise OutOfScope()
+    grid = permissions.require_manage_grid(
+        actor, Grid.objects.select_for_update().filter(pk=grid_id).first()
+    )
     grid.join_code = new_join_code()
     grid.join_code_rotated_at = timezone.now()
     grid.save(update_fields=["join_code", "join_code_rotated_at"])
@@ -162,8 +161,8 @@ def role_grant(
     Cadre and volunteer are community-wide; a grid worker needs `grid`, a building
     head needs `micro_grid`, both inside `community`.
     """
-    if actor is not None and not permissions.can_grant_roles(actor, community):
-        raise NotAllowed(_("Only the community's cadres can appoint roles."))
+    if actor is not None:
+        permissions.require_grant_roles(actor, community)
     if role in RoleGrant.COMMUNITY_ROLES:
         RoleGrant.objects.get_or_create(
             user=user,
@@ -204,8 +203,7 @@ def role_revoke(
     grid: Grid | None = None,
     micro_grid: MicroGrid | None = None,
 ) -> None:
-    if not permissions.can_grant_roles(actor, community):
-        raise NotAllowed(_("Only the community's cadres can remove roles."))
+    permissions.require_grant_roles(actor, community)
     now = timezone.now()
     if role in RoleGrant.COMMUNITY_ROLES:
         RoleGrant.objects.filter(

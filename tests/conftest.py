@@ -46,7 +46,7 @@ class World:
         for key, grid in (("a", self.grid_a), ("b", self.grid_b), ("c", self.grid_c)):
             self.buildings[key] = [MicroGridFactory(grid=grid, label=f"{key}{i}幢") for i in (1, 2)]
             self.members[key] = [
-                MembershipFactory(micro_grid=self.buildings[key][i], unit=f"{i + 1}01")
+                MembershipFactory(micro_grid=self.buildings[key][i], unit=f"{key}{i + 1}01室")
                 for i in (0, 1)
             ]
         self.worker_a = make_grid_worker(self.grid_a, display_name="网格员A")
