@@ -19,7 +19,14 @@ class JoinCodeForm(forms.Form):
 
 
 class JoinForm(forms.Form):
-    micro_grid = forms.TypedChoiceField(label=_("My building"), coerce=int)
+    micro_grid = forms.TypedChoiceField(
+        label=_("My building"),
+        coerce=int,
+        error_messages={
+            "required": _("Please choose your building."),
+            "invalid_choice": _("Please choose your building from this grid's list."),
+        },
+    )
     unit = forms.CharField(
         label=_("Room (optional)"),
         max_length=20,
