@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids import api
+from grids.api import places as api
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),

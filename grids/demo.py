@@ -9,8 +9,8 @@ from dataclasses import asdict, dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from grids import services
 from grids.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Community, Grid, MicroGrid, Role
+from grids.services import places as services
 from residents.models import User
 from residents.services import user_create
 

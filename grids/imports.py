@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from grids import services
 from grids.models import Community, Grid, Membership, MicroGrid
+from grids.services import places as services
 from residents.models import User
 from residents.phones import normalize_phone
 from residents.services import user_create

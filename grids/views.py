@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grids import permissions, selectors, services
+from grids import permissions
 from grids.errors import OutOfScope
 from grids.forms import JoinCodeForm, JoinForm, RemoveForm
 from grids.models import Community, Grid
+from grids.selectors import places as selectors
+from grids.services import places as services
 from residents.errors import ServiceError
 from residents.forms import ProfileForm
 from residents.services import access_log_record, profile_update

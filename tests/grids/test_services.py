@@ -1,7 +1,6 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from grids import services
 from grids.errors import (
     JoinCodeInvalid,
     MembershipClosed,
@@ -10,6 +9,7 @@ from grids.errors import (
     RoleInvalid,
 )
 from grids.models import Membership, Role, RoleGrant
+from grids.services import places as services
 from residents.errors import NotAllowed
 from residents.models import AccessLog
 from tests.factories import MembershipFactory, UserFactory

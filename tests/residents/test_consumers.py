@@ -7,7 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from community.asgi import application
-from grids import services
+from grids.services import places as services
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from grids import permissions
 from grids.models import Community, Grid, Membership, MicroGrid, Role, RoleGrant
-from grids.services import normalize_join_code
+from grids.services.places import normalize_join_code
 from residents.models import User
 
 

@@ -8,10 +8,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.api import JoinRateThrottle, NewestFirstCursorPagination
-from grids import permissions, selectors, services
+from grids import permissions
 from grids.errors import JoinCodeInvalid, OutOfScope
 from grids.models import Community, Grid, Membership, MicroGrid
-from grids.serializers import (
+from grids.selectors import places as selectors
+from grids.serializers.places import (
     GridBriefSerializer,
     GridJoinInfoSerializer,
     GridStaffSerializer,
@@ -23,6 +24,7 @@ from grids.serializers import (
     RemoveInputSerializer,
     RoleInputSerializer,
 )
+from grids.services import places as services
 from residents.models import User
 from residents.serializers import ProfileUpdateSerializer
 from residents.services import access_log_record, profile_update
