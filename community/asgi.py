@@ -13,15 +13,15 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set up first
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from community.routing import websocket_urlpatterns  # noqa: E402
+from community.websocket import OriginOrAppTokenValidator, SessionTokenAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": OriginOrAppTokenValidator(
+            AuthMiddlewareStack(SessionTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

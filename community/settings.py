@@ -168,6 +168,15 @@ HEADLESS_SERVE_SPECIFICATION = True
 # Where the SMS gateway lives; the console gateway prints codes (development).
 SMS_GATEWAY = env.str("SMS_GATEWAY", default="residents.sms.ConsoleGateway")
 
+# The personal stream (/ws/me/) also listens on shared groups named by this
+# function, so one message can nudge every member of a grid.
+ME_STREAM_GROUPS = "grids.selectors.places.me_stream_groups"
+
+# Grid boards.
+BOARD_FLAGS_TO_HIDE = env.int("BOARD_FLAGS_TO_HIDE", default=3)
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from grids.api import board
 from grids.api import places as api
 
 urlpatterns = [
@@ -34,4 +35,50 @@ urlpatterns = [
         api.CommunityRoleRevokeView.as_view(),
         name="api-community-roles-revoke",
     ),
+]
+
+urlpatterns += [
+    path("grids/<int:grid_id>/posts/", board.GridPostsView.as_view(), name="api-grid-posts"),
+    path("grids/<int:grid_id>/events/", board.GridEventsView.as_view(), name="api-grid-events"),
+    path(
+        "grids/<int:grid_id>/moderation-log/",
+        board.ModerationLogView.as_view(),
+        name="api-grid-moderation-log",
+    ),
+    path("posts/<int:post_id>/", board.PostDetailView.as_view(), name="api-post"),
+    path("posts/<int:post_id>/comments/", board.PostCommentsView.as_view(), name="api-comments"),
+    path("posts/<int:post_id>/reactions/", board.PostReactionsView.as_view(), name="api-reactions"),
+    path("posts/<int:post_id>/flags/", board.PostFlagView.as_view(), name="api-post-flags"),
+    path("comments/<int:comment_id>/", board.CommentDetailView.as_view(), name="api-comment"),
+    path(
+        "comments/<int:comment_id>/flags/",
+        board.CommentFlagView.as_view(),
+        name="api-comment-flags",
+    ),
+    path("moderation/queue/", board.ReviewQueueView.as_view(), name="api-review-queue"),
+    path(
+        "moderation/decisions/",
+        board.ModerationDecisionView.as_view(),
+        name="api-moderation-decisions",
+    ),
+    path("mutes/<int:user_id>/", board.MuteView.as_view(), name="api-mute"),
+    path(
+        "communities/<int:community_id>/notices/",
+        board.CommunityNoticesView.as_view(),
+        name="api-community-notices",
+    ),
+    path("notices/<int:notice_id>/", board.NoticeDetailView.as_view(), name="api-notice"),
+    path(
+        "notices/<int:notice_id>/receipts/",
+        board.NoticeReceiptsView.as_view(),
+        name="api-notice-receipts",
+    ),
+    *[
+        path(
+            f"notices/<int:notice_id>/{action}/",
+            board.NoticeActionView.as_view(action=action),
+            name=f"api-notice-{action}",
+        )
+        for action in ("unpin", "withdraw", "supersede")
+    ],
 ]

@@ -41,12 +41,63 @@ class RoleInvalid(ServiceError):
     code = "role_invalid"
 
 
+class PostInvalid(ServiceError):
+    code = "post_invalid"
+
+
+class CommentInvalid(ServiceError):
+    code = "comment_invalid"
+
+
+class FlagInvalid(ServiceError):
+    code = "flag_invalid"
+
+
+class FlagDuplicate(Conflict):
+    code = "flag_duplicate"
+
+    def __init__(self):
+        super().__init__(_("You have already reported this. Grid staff will review it."))
+
+
+class NoticeInvalid(ServiceError):
+    code = "notice_invalid"
+
+
+class NoticePermanent(Conflict):
+    """三务公开 notices stay on record: they can be superseded, never withdrawn."""
+
+    code = "notice_permanent"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "An affairs disclosure cannot be withdrawn. "
+                "Publish a corrected version to supersede it."
+            )
+        )
+
+
+class NoticeSuperseded(Conflict):
+    code = "notice_superseded"
+
+    def __init__(self):
+        super().__init__(_("This notice has already been replaced by a newer version."))
+
+
 __all__ = [
+    "CommentInvalid",
+    "FlagDuplicate",
+    "FlagInvalid",
     "JoinCodeInvalid",
     "MembershipClosed",
     "MicroGridInvalid",
     "NotAllowed",
     "NotFound",
+    "NoticeInvalid",
+    "NoticePermanent",
+    "NoticeSuperseded",
     "OutOfScope",
+    "PostInvalid",
     "RoleInvalid",
 ]

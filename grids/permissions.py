@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 from rest_framework import permissions as drf_permissions
 
 from grids.errors import NotAllowed, OutOfScope
-from grids.models import Community, Grid, Membership, Role, RoleGrant
+from grids.models import (
+    Comment,
+    Community,
+    ContentState,
+    Grid,
+    Membership,
+    Notice,
+    Post,
+    Role,
+    RoleGrant,
+)
 from residents.models import User
 
 
@@ -69,13 +79,95 @@ def require_grant_roles(user: User, community: Community | None) -> Community:
     if community is not None and can_grant_roles(user, community):
         return community
     if community is not None and (
-        Membership.objects.filter(user=user, grid__community=community, left_at__isnull=True)
-        .exists()
+        Membership.objects.filter(
+            user=user, grid__community=community, left_at__isnull=True
+        ).exists()
         or Grid.objects.filter(community=community, grid_worker=user).exists()
     ):
         raise NotAllowed(_("Only the community's cadres can appoint roles."))
     raise OutOfScope()
 
 
+def require_view_grid(user: User, grid: Grid | None) -> Grid:
+    """Members and staff of a grid read and write its board; to anyone else it does not exist."""
+    if grid is not None and can_view_grid(user, grid):
+        return grid
+    raise OutOfScope()
+
+
+def require_read_post(user: User, post: Post | None) -> Post:
+    """A post is readable on its grid's board; hidden ones only by its author and grid staff,
+    deleted ones by nobody."""
+    if post is None or post.state == ContentState.DELETED:
+        raise OutOfScope()
+    require_view_grid(user, post.grid)
+    hidden = post.state == ContentState.HIDDEN
+    if hidden and post.author_id != user.pk and not can_manage_grid(user, post.grid):
+        raise OutOfScope()
+    return post
+
+
+def require_author(user: User, item: Post | Comment) -> None:
+    if item.author_id != user.pk:
+        raise NotAllowed(_("Only its author can change or delete this."))
+
+
+def can_publish_notice(user: User, community: Community) -> bool:
+    return can_manage_community(user, community)
+
+
+def require_publish_notice(user: User, community: Community | None) -> Community:
+    if community is not None and can_publish_notice(user, community):
+        return community
+    if community is not None and (
+        Membership.objects.filter(
+            user=user, grid__community=community, left_at__isnull=True
+        ).exists()
+        or Grid.objects.filter(community=community, grid_worker=user).exists()
+    ):
+        raise NotAllowed(_("Only the community's cadres can publish notices."))
+    raise OutOfScope()
+
+
+def notice_targets_user_grid(user: User, notice: Notice) -> bool:
+    home = (
+        Membership.objects.filter(user=user, left_at__isnull=True)
+        .values_list("grid_id", flat=True)
+        .first()
+    )
+    if home is None:
+        return False
+    if notice.all_grids:
+        return Grid.objects.filter(pk=home, community_id=notice.community_id).exists()
+    return notice.grids.filter(pk=home).exists()
+
+
+def require_read_notice(user: User, notice: Notice | None) -> Notice:
+    """Residents of a targeted grid, the community's staff and grid workers read a notice."""
+    if notice is None:
+        raise OutOfScope()
+    if can_manage_community(user, notice.community) or notice_targets_user_grid(user, notice):
+        return notice
+    served = Grid.objects.filter(grid_worker=user, community_id=notice.community_id)
+    if not notice.all_grids:
+        served = served.filter(pk__in=notice.grids.values("pk"))
+    if user.is_authenticated and served.exists():
+        return notice
+    raise OutOfScope()
+
+
 class IsAuthenticated(drf_permissions.IsAuthenticated):
     """DRF's check, named here so every API view states its permission in one place."""
+
+
+def badge_for(user: User, grid: Grid) -> str:
+    """The role shown beside a name on this grid's board (网格员, 社区干部, 楼长)."""
+    if is_grid_worker(user, grid):
+        return Role.GRID_WORKER
+    if is_cadre(user, grid.community_id):
+        return Role.CADRE
+    if Membership.objects.filter(
+        user=user, grid=grid, left_at__isnull=True, micro_grid__building_head=user
+    ).exists():
+        return Role.BUILDING_HEAD
+    return ""

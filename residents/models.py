@@ -109,3 +109,36 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.scope}"
+
+
+class Notification(models.Model):
+    """An in-app notification, and the personal live stream's event log.
+
+    `/ws/me/` sends these in id order; a client that reconnects asks for
+    everything after the last id it saw, so nothing personal is lost.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    type = models.CharField(max_length=40)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "id"], name="notification_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.type} for {self.user_id}"
+
+    def as_event(self) -> dict:
+        return {
+            "type": self.type,
+            "id": self.pk,
+            "created_at": self.created_at.isoformat(),
+            **self.payload,
+        }

@@ -56,6 +56,9 @@ class Grid(models.Model):
         _("join code"), max_length=16, unique=True, default=new_join_code, editable=False
     )
     join_code_rotated_at = models.DateTimeField(_("join code set at"), default=timezone.now)
+    board_seq = models.BigIntegerField(
+        default=0, editable=False, help_text="Last live-event number of this grid's board."
+    )
 
     class Meta:
         verbose_name = _("grid")

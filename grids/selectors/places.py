@@ -131,3 +131,18 @@ def me_summary(user: User) -> dict:
     history = membership_history(user)
     home = next((m for m in history if m.left_at is None), None)
     return {"account": user, "home": home, "history": history, "roles": roles_of(user)}
+
+
+def grid_members_group(grid_id: int) -> str:
+    """Where the personal streams of a grid's members listen for shared nudges."""
+    return f"grid-{int(grid_id)}-members"
+
+
+def me_stream_groups(user: User) -> list[str]:
+    """The ME_STREAM_GROUPS hook: a member's personal stream hears their grid's nudges."""
+    grid_id = (
+        Membership.objects.filter(user=user, left_at__isnull=True)
+        .values_list("grid_id", flat=True)
+        .first()
+    )
+    return [grid_members_group(grid_id)] if grid_id else []

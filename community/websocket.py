@@ -1,0 +1,57 @@
+"""WebSocket handshake rules shared by every stream.
+
+Browsers authenticate with the session cookie and always send an Origin,
+which must be one of ours. App clients send the X-Session-Token they got from
+the allauth headless login, as they do for REST; native apps send no Origin.
+"""
+
+from channels.db import database_sync_to_async
+from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
+
+SESSION_TOKEN_HEADER = b"x-session-token"
+
+
+def _header(scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value
+    return None
+
+
+class OriginOrAppTokenValidator:
+    """A foreign Origin is refused. No Origin is accepted only with an app session token."""
+
+    def __init__(self, application):
+        self.application = application
+        self.origin_checked = AllowedHostsOriginValidator(application)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and _header(scope, b"origin") is None:
+            if _header(scope, SESSION_TOKEN_HEADER):
+                return await self.application(scope, receive, send)
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.origin_checked(scope, receive, send)
+
+
+@database_sync_to_async
+def _user_for_token(token: str):
+    from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+
+    found = authenticate_by_x_session_token(token)
+    return found[0] if found else None
+
+
+class SessionTokenAuthMiddleware:
+    """Put the user of an X-Session-Token header in scope["user"] (after the cookie
+    middleware, so a token wins over a missing or stale cookie)."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        token = _header(scope, SESSION_TOKEN_HEADER)
+        if token:
+            user = await _user_for_token(token.decode("latin1"))
+            if user is not None:
+                scope = dict(scope, user=user)
+        return await self.application(scope, receive, send)

@@ -1,0 +1,490 @@
+"""REST API of the grid boards: parse → service/selector → serialize."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community.api import NewestFirstCursorPagination
+from grids import permissions
+from grids.api.places import ERRORS
+from grids.errors import OutOfScope
+from grids.events import event_message
+from grids.models import Comment, Community, Grid, ModerationAction, Notice, Post, PostKind
+from grids.selectors import board as selectors
+from grids.selectors.places import grids_managed_by
+from grids.serializers.board import (
+    CommentCreateSerializer,
+    CommentSerializer,
+    FlagCreateSerializer,
+    ModerationActionSerializer,
+    ModerationDecisionSerializer,
+    NoticeCreateSerializer,
+    NoticeReceiptsSerializer,
+    NoticeSerializer,
+    NoticeSupersedeSerializer,
+    PostCreateSerializer,
+    PostSerializer,
+    PostUpdateSerializer,
+    ReactionSerializer,
+    ReviewItemSerializer,
+)
+from grids.services import moderation, notices, posts
+from residents.models import User
+
+
+class FeedFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=PostKind.choices)
+    author = django_filters.NumberFilter(label=_("author id"))
+    has_photos = django_filters.BooleanFilter()
+    q = django_filters.CharFilter(label=_("text contains"), max_length=50)
+
+    class Meta:
+        model = Post
+        fields = ["kind", "author", "has_photos", "q"]
+
+
+class FeedPagination(NewestFirstCursorPagination):
+    page_size = 20
+    max_page_size = 100
+
+
+FEED_PAGE = inline_serializer(
+    "FeedPage",
+    {
+        "seq": serializers.IntegerField(help_text="The board's last event seq when read"),
+        "pinned": PostSerializer(many=True),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": PostSerializer(many=True),
+    },
+)
+
+
+def _post(user: User, post_id: int) -> Post:
+    found = Post.objects.select_related("grid", "author", "micro_grid", "notice").filter(pk=post_id)
+    return permissions.require_read_post(user, found.first())
+
+
+class GridPostsView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        parameters=[FeedFilter],
+        responses={200: FEED_PAGE, **ERRORS},
+        summary="A grid's board, newest first; pinned notices on the first page",
+    )
+    def get(self, request, grid_id: int):
+        grid = permissions.require_view_grid(request.user, _grid(grid_id))
+        filters = FeedFilter(request.query_params, queryset=Post.objects.none())
+        if not filters.is_valid():
+            raise ValidationError(filters.errors)
+        wanted = filters.form.cleaned_data
+        # Read the seq before the posts: an event that lands in between is
+        # replayed on resume and the client drops the duplicate by post id.
+        seq = Grid.objects.values_list("board_seq", flat=True).get(pk=grid.pk)
+        paginator = FeedPagination()
+        page = paginator.paginate_queryset(
+            selectors.feed_for_grid(
+                viewer=request.user,
+                grid=grid,
+                kind=wanted.get("kind") or None,
+                author_id=wanted.get("author"),
+                has_photos=wanted.get("has_photos"),
+                q=wanted.get("q") or None,
+            ),
+            request,
+            view=self,
+        )
+        first_page = not request.query_params.get(paginator.cursor_query_param)
+        pinned = selectors.pinned_for_grid(grid=grid) if first_page else []
+        selectors.posts_decorate([*pinned, *page], viewer=request.user)
+        return Response(
+            {
+                "seq": seq,
+                "pinned": PostSerializer(pinned, many=True).data,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": PostSerializer(page, many=True).data,
+            }
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": PostCreateSerializer},
+        responses={201: PostSerializer, **ERRORS},
+        summary="Post on a grid's board (up to 9 photos, field `photos`)",
+    )
+    def post(self, request, grid_id: int):
+        grid = permissions.require_view_grid(request.user, _grid(grid_id))
+        data = PostCreateSerializer(
+            data={
+                "kind": request.data.get("kind", PostKind.CHAT),
+                "body": request.data.get("body", ""),
+                "photos": request.FILES.getlist("photos"),
+            }
+        )
+        data.is_valid(raise_exception=True)
+        post = posts.post_create(actor=request.user, grid=grid, **data.validated_data)
+        return Response(_post_data(request.user, post.pk), status=status.HTTP_201_CREATED)
+
+
+def _grid(grid_id: int) -> Grid | None:
+    return Grid.objects.select_related("community").filter(pk=grid_id).first()
+
+
+def _post_data(user: User, post_id: int) -> dict:
+    post = _post(user, post_id)
+    selectors.posts_decorate([post], viewer=user)
+    return PostSerializer(post).data
+
+
+class PostDetailView(APIView):
+    @extend_schema(responses={200: PostSerializer, **ERRORS}, summary="One post")
+    def get(self, request, post_id: int):
+        return Response(_post_data(request.user, post_id))
+
+    @extend_schema(
+        request=PostUpdateSerializer,
+        responses={200: PostSerializer, **ERRORS},
+        summary="Edit my post",
+    )
+    def patch(self, request, post_id: int):
+        data = PostUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        posts.post_update(actor=request.user, post_id=post_id, **data.validated_data)
+        return Response(_post_data(request.user, post_id))
+
+    @extend_schema(responses={204: None, **ERRORS}, summary="Delete my post")
+    def delete(self, request, post_id: int):
+        posts.post_delete(actor=request.user, post_id=post_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PostCommentsView(APIView):
+    @extend_schema(responses={200: CommentSerializer(many=True), **ERRORS}, summary="Comments")
+    def get(self, request, post_id: int):
+        post = _post(request.user, post_id)
+        selectors.posts_decorate([post], viewer=request.user)
+        return Response(CommentSerializer(post.comment_list, many=True).data)
+
+    @extend_schema(
+        request=CommentCreateSerializer,
+        responses={201: CommentSerializer, **ERRORS},
+        summary="Comment on a post (`reply_to`: the comment being answered)",
+    )
+    def post(self, request, post_id: int):
+        data = CommentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = posts.comment_create(
+            actor=request.user,
+            post_id=post_id,
+            body=data.validated_data["body"],
+            reply_to_id=data.validated_data["reply_to"],
+        )
+        comment = Comment.objects.select_related("author", "reply_to__author").get(pk=comment.pk)
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class CommentDetailView(APIView):
+    @extend_schema(responses={204: None, **ERRORS}, summary="Delete my comment")
+    def delete(self, request, comment_id: int):
+        posts.comment_delete(actor=request.user, comment_id=comment_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+REACTIONS = inline_serializer(
+    "ReactionCounts", {"reactions": serializers.DictField(child=serializers.IntegerField())}
+)
+
+
+class PostReactionsView(APIView):
+    @extend_schema(
+        request=ReactionSerializer,
+        responses={200: REACTIONS, **ERRORS},
+        summary="Add (`on`: true) or take back a reaction",
+    )
+    def post(self, request, post_id: int):
+        data = ReactionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        counts = posts.reaction_set(actor=request.user, post_id=post_id, **data.validated_data)
+        return Response({"reactions": counts})
+
+
+FLAGGED = inline_serializer("Flagged", {"id": serializers.IntegerField()})
+
+
+class PostFlagView(APIView):
+    @extend_schema(
+        request=FlagCreateSerializer, responses={201: FLAGGED, **ERRORS}, summary="Report a post"
+    )
+    def post(self, request, post_id: int):
+        data = FlagCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        flag = moderation.flag_create(actor=request.user, post_id=post_id, **data.validated_data)
+        return Response({"id": flag.pk}, status=status.HTTP_201_CREATED)
+
+
+class CommentFlagView(APIView):
+    @extend_schema(
+        request=FlagCreateSerializer, responses={201: FLAGGED, **ERRORS}, summary="Report a comment"
+    )
+    def post(self, request, comment_id: int):
+        data = FlagCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = Comment.objects.filter(pk=comment_id).only("post_id").first()
+        if comment is None:
+            raise OutOfScope()
+        flag = moderation.flag_create(
+            actor=request.user,
+            post_id=comment.post_id,
+            comment_id=comment_id,
+            **data.validated_data,
+        )
+        return Response({"id": flag.pk}, status=status.HTTP_201_CREATED)
+
+
+EVENTS = inline_serializer(
+    "BoardEvents",
+    {
+        "seq": serializers.IntegerField(),
+        "events": serializers.ListField(child=serializers.DictField()),
+        "more": serializers.BooleanField(),
+    },
+)
+
+
+class GridEventsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int, required=True)],
+        responses={200: EVENTS, **ERRORS},
+        summary="Every board event after a seq, in order (catch-up after a reconnect)",
+    )
+    def get(self, request, grid_id: int):
+        grid = permissions.require_view_grid(request.user, _grid(grid_id))
+        try:
+            after = int(request.query_params.get("after", ""))
+        except ValueError:
+            raise ValidationError({"after": [_("A whole number, the last seq you saw.")]}) from None
+        if after < 0:
+            raise ValidationError({"after": [_("A whole number, the last seq you saw.")]})
+        rows = selectors.events_after(grid_id=grid.pk, after=after)
+        events = [event_message(e) for e in rows]
+        seq = events[-1]["seq"] if events else after
+        return Response(
+            {"seq": seq, "events": events, "more": len(rows) == selectors.EVENTS_PER_RESUME}
+        )
+
+
+class ReviewQueueView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("grid", int, required=False)],
+        responses={200: ReviewItemSerializer(many=True), **ERRORS},
+        summary="Reported posts and comments in the grids I serve",
+    )
+    def get(self, request):
+        managed = _managed_grid_ids(request.user, request.query_params.get("grid"))
+        return Response(ReviewItemSerializer(selectors.review_queue(grids=managed), many=True).data)
+
+
+def _managed_grid_ids(user: User, grid_param: str | None) -> list[int]:
+    managed = grids_managed_by(user)
+    if grid_param:
+        try:
+            grid = managed.filter(pk=int(grid_param)).first()
+        except ValueError:
+            grid = None
+        permissions.require_manage_grid(user, grid or _grid_or_none(grid_param))
+        return [grid.pk]
+    return list(managed.values_list("pk", flat=True))
+
+
+def _grid_or_none(value: str) -> Grid | None:
+    return _grid(int(value)) if value.isdigit() else None
+
+
+DECISION = inline_serializer(
+    "ModerationDecisionInput",
+    {
+        "post": serializers.IntegerField(),
+        "comment": serializers.IntegerField(required=False, allow_null=True),
+        "action": serializers.ChoiceField(choices=["hide", "restore", "warn"]),
+        "reason": serializers.CharField(required=False, allow_blank=True),
+    },
+)
+
+
+class ModerationDecisionView(APIView):
+    @extend_schema(
+        request=DECISION,
+        responses={201: ModerationActionSerializer, **ERRORS},
+        summary="Hide, restore or warn (grid staff)",
+    )
+    def post(self, request):
+        data = ModerationDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            post_id = int(request.data.get("post"))
+            comment_id = request.data.get("comment")
+            comment_id = int(comment_id) if comment_id not in (None, "") else None
+        except (TypeError, ValueError):
+            raise ValidationError({"post": [_("Which post? Give its id.")]}) from None
+        action = moderation.moderation_decide(
+            actor=request.user, post_id=post_id, comment_id=comment_id, **data.validated_data
+        )
+        return Response(ModerationActionSerializer(action).data, status=status.HTTP_201_CREATED)
+
+
+class ModerationLogView(APIView):
+    @extend_schema(
+        responses={200: ModerationActionSerializer(many=True), **ERRORS},
+        summary="Every moderation decision in a grid, newest first",
+    )
+    def get(self, request, grid_id: int):
+        grid = permissions.require_manage_grid(request.user, _grid(grid_id))
+        paginator = NewestFirstCursorPagination()
+        page = paginator.paginate_queryset(
+            ModerationAction.objects.filter(grid=grid).select_related("actor"), request, view=self
+        )
+        return paginator.get_paginated_response(ModerationActionSerializer(page, many=True).data)
+
+
+class MuteView(APIView):
+    @extend_schema(request=None, responses={204: None, **ERRORS}, summary="Mute a member")
+    def put(self, request, user_id: int):
+        moderation.mute_set(actor=request.user, user_id=user_id, muted=True)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={204: None, **ERRORS}, summary="Unmute a member")
+    def delete(self, request, user_id: int):
+        moderation.mute_set(actor=request.user, user_id=user_id, muted=False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _community(community_id: int) -> Community | None:
+    return Community.objects.filter(pk=community_id).first()
+
+
+class CommunityNoticesView(APIView):
+    @extend_schema(
+        responses={200: NoticeSerializer(many=True), **ERRORS},
+        summary="A community's notices, newest first (its cadres)",
+    )
+    def get(self, request, community_id: int):
+        community = permissions.require_publish_notice(request.user, _community(community_id))
+        paginator = NewestFirstCursorPagination()
+        page = paginator.paginate_queryset(
+            selectors.notices_for_community(community_id=community.pk).prefetch_related("grids"),
+            request,
+            view=self,
+        )
+        return paginator.get_paginated_response(NoticeSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=NoticeCreateSerializer,
+        responses={201: NoticeSerializer, **ERRORS},
+        summary="Publish a notice to the community or chosen grids",
+    )
+    def post(self, request, community_id: int):
+        community = permissions.require_publish_notice(request.user, _community(community_id))
+        data = NoticeCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        notice = notices.notice_publish(
+            actor=request.user,
+            community=community,
+            title=values["title"],
+            body=values["body"],
+            category=values["category"],
+            grid_ids=values["grids"],
+            pinned_until=values["pinned_until"],
+        )
+        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+def _notice(notice_id: int) -> Notice | None:
+    return (
+        Notice.objects.select_related("community", "author")
+        .prefetch_related("grids")
+        .filter(pk=notice_id)
+        .first()
+    )
+
+
+class NoticeDetailView(APIView):
+    @extend_schema(
+        responses={200: NoticeSerializer, **ERRORS},
+        summary="A notice; opening it marks it read",
+    )
+    def get(self, request, notice_id: int):
+        notice = permissions.require_read_notice(request.user, _notice(notice_id))
+        notice.read_by_viewer = (
+            notices.notice_read_mark(actor=request.user, notice_id=notice.pk) is not None
+        )
+        return Response(NoticeSerializer(notice).data)
+
+
+class NoticeActionView(APIView):
+    """unpin / withdraw / supersede: one URL each, one service each."""
+
+    action = ""
+
+    @extend_schema(request=NoticeSupersedeSerializer, responses={200: NoticeSerializer, **ERRORS})
+    def post(self, request, notice_id: int):
+        if self.action == "supersede":
+            data = NoticeSupersedeSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            notice = notices.notice_supersede(
+                actor=request.user,
+                notice_id=notice_id,
+                title=data.validated_data["title"],
+                body=data.validated_data["body"],
+                pinned_until=data.validated_data["pinned_until"],
+            )
+            return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+        service = {"unpin": notices.notice_unpin, "withdraw": notices.notice_withdraw}
+        notice = service[self.action](actor=request.user, notice_id=notice_id)
+        return Response(NoticeSerializer(notice).data)
+
+
+class NoticeReceiptsView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "grid",
+                int,
+                required=False,
+                description="Also list that grid's members who have not read",
+            )
+        ],
+        responses={200: NoticeReceiptsSerializer, **ERRORS},
+        summary="Read rate per grid; who has not read (cadres and the grid's worker)",
+    )
+    def get(self, request, notice_id: int):
+        notice = _notice(notice_id)
+        grid_param = request.query_params.get("grid")
+        if grid_param is None:
+            permissions.require_publish_notice(request.user, notice and notice.community)
+            return Response(NoticeReceiptsSerializer(selectors.notice_read_rates(notice)).data)
+        grid = _grid_or_none(grid_param)
+        if notice is None or grid is None or grid not in selectors.notice_grids(notice):
+            raise OutOfScope()
+        permissions.require_manage_grid(request.user, grid)
+        rates = selectors.notice_read_rates(notice)
+        unread = selectors.notice_unread_members(notice=notice, grid_id=grid.pk)
+        notices.notice_unread_viewed(actor=request.user, notice=notice, grid=grid)
+        rates["grids"] = [r for r in rates["grids"] if r["grid"] == grid.pk]
+        rates["unread"] = [
+            {
+                "user_id": m.user_id,
+                "display_name": m.user.display_name,
+                "phone": m.user.national_phone,
+                "building": m.micro_grid.label,
+                "unit": m.unit,
+            }
+            for m in unread
+        ]
+        return Response(NoticeReceiptsSerializer(rates).data)

@@ -1,0 +1,114 @@
+"""The live board: /ws/grids/<id>/.
+
+Members of the grid and its staff are let in; everyone else is refused at the
+handshake. The stream is read-only and ordered by `seq`: the consumer never
+sends a seq twice, and if the channel layer dropped or reordered events it
+fills the gap from BoardEvent before going on.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from grids import permissions
+from grids.events import board_group, event_message
+from grids.models import Grid, Mute
+from grids.selectors.board import EVENTS_PER_RESUME, events_after
+
+AUTHORED = ("post.created", "post.updated", "notice.published", "notice.updated")
+
+
+class BoardConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        grid_id = int(self.scope["url_route"]["kwargs"]["grid_id"])
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        grid_seq = await self.authorise(user, grid_id)
+        if grid_seq is None:
+            await self.close(code=4403)
+            return
+        self.grid_id = grid_id
+        self.group = board_group(grid_id)
+        # Join first, then read the seq: nothing committed after the read is missed.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.last_seq = await self.current_seq()
+        self.muted = await self.muted_ids(user.pk)
+        await self.accept()
+        await self.send_json({"type": "hello", "grid": grid_id, "seq": self.last_seq})
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if not isinstance(content, dict) or content.get("type") != "resume":
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "read_only",
+                    "detail": "This stream is read-only; write through /api/v1/.",
+                }
+            )
+            return
+        after = content.get("after")
+        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+            await self.send_json(
+                {"type": "error", "code": "resume_invalid", "detail": "after: a seq >= 0"}
+            )
+            return
+        self.last_seq = after
+        await self.catch_up(until=None)
+        await self.send_json({"type": "resumed", "seq": self.last_seq})
+
+    async def board_event(self, message) -> None:
+        event = message["event"]
+        seq = event["seq"]
+        if seq <= self.last_seq:
+            return  # already sent (by a catch-up)
+        if seq > self.last_seq + 1:
+            await self.catch_up(until=seq - 1)
+            if seq <= self.last_seq:
+                return
+        await self.deliver(event)
+
+    async def catch_up(self, *, until: int | None) -> None:
+        """Send stored events after last_seq (up to `until`), in order."""
+        while until is None or self.last_seq < until:
+            rows = await self.stored_after(self.last_seq)
+            if not rows:
+                return
+            for event in rows:
+                if until is not None and event["seq"] > until:
+                    return
+                await self.deliver(event)
+            if len(rows) < EVENTS_PER_RESUME:
+                return
+
+    async def deliver(self, event: dict) -> None:
+        self.last_seq = event["seq"]
+        post = event.get("post")
+        if event["type"] in AUTHORED and post and post["author"]["id"] in self.muted:
+            # Muted authors' posts are skipped; the seq still moves on.
+            await self.send_json({"type": "skip", "seq": event["seq"]})
+            return
+        await self.send_json(event)
+
+    @database_sync_to_async
+    def authorise(self, user, grid_id: int) -> int | None:
+        grid = Grid.objects.select_related("community").filter(pk=grid_id).first()
+        if grid is None or not permissions.can_view_grid(user, grid):
+            return None
+        return grid.board_seq
+
+    @database_sync_to_async
+    def current_seq(self) -> int:
+        return Grid.objects.values_list("board_seq", flat=True).get(pk=self.grid_id)
+
+    @database_sync_to_async
+    def muted_ids(self, user_id: int) -> set[int]:
+        return set(Mute.objects.filter(muter_id=user_id).values_list("muted_id", flat=True))
+
+    @database_sync_to_async
+    def stored_after(self, after: int) -> list[dict]:
+        return [event_message(e) for e in events_after(grid_id=self.grid_id, after=after)]

@@ -1,0 +1,77 @@
+"""Live events of a grid's board: numbered, stored, then broadcast after commit.
+
+`board_event_emit` takes the next `seq` of the grid with one
+`UPDATE … RETURNING`, which row-locks the grid until the transaction ends:
+two writers on one board therefore commit in seq order, and a reader of
+`BoardEvent` never sees seq 7 committed before seq 6. The broadcast itself may
+still arrive out of order or not at all (the channel layer is at-most-once);
+the consumer fills any gap from the table.
+"""
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection, transaction
+
+from grids.models import BoardEvent, Grid
+
+POST_CREATED = "post.created"
+POST_UPDATED = "post.updated"
+POST_REMOVED = "post.removed"
+COMMENT_CREATED = "comment.created"
+COMMENT_REMOVED = "comment.removed"
+REACTION_CHANGED = "reaction.changed"
+NOTICE_PUBLISHED = "notice.published"
+NOTICE_UPDATED = "notice.updated"
+
+EVENT_TYPES = (
+    POST_CREATED,
+    POST_UPDATED,
+    POST_REMOVED,
+    COMMENT_CREATED,
+    COMMENT_REMOVED,
+    REACTION_CHANGED,
+    NOTICE_PUBLISHED,
+    NOTICE_UPDATED,
+)
+
+
+def board_group(grid_id: int) -> str:
+    return f"grid-{int(grid_id)}"
+
+
+def next_seq(grid_id: int) -> int:
+    table = connection.ops.quote_name(Grid._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET board_seq = board_seq + 1 WHERE id = %s RETURNING board_seq",
+            [grid_id],
+        )
+        return cursor.fetchone()[0]
+
+
+def board_event_emit(*, grid_id: int, type: str, payload: dict[str, Any]) -> BoardEvent:
+    """Store the event with the grid's next seq and broadcast it once committed.
+
+    Call it last in a service's transaction: the grid row stays locked from
+    here to the commit.
+    """
+    assert type in EVENT_TYPES, type
+    assert transaction.get_connection().in_atomic_block, "board events belong in a transaction"
+    event = BoardEvent.objects.create(
+        grid_id=grid_id, seq=next_seq(grid_id), type=type, payload=payload
+    )
+    message = event_message(event)
+
+    def send() -> None:
+        async_to_sync(get_channel_layer().group_send)(
+            board_group(grid_id), {"type": "board.event", "event": message}
+        )
+
+    transaction.on_commit(send)
+    return event
+
+
+def event_message(event: BoardEvent) -> dict[str, Any]:
+    return {"type": event.type, "seq": event.seq, "grid": event.grid_id, **event.payload}

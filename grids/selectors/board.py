@@ -1,0 +1,258 @@
+"""Board reads: the feed, pinned notices, events after a seq, the review queue,
+notice read rates. Each costs a fixed number of queries, whatever the page size.
+
+Indexes relied on: post_feed_idx (grid, -id WHERE visible) and
+post_feed_kind_idx for the feed; boardevent_unique_seq for resume;
+post_review_idx for the queue; noticeread_grid_idx for read rates.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from grids.models import (
+    BoardEvent,
+    Comment,
+    ContentState,
+    Flag,
+    Grid,
+    Membership,
+    Mute,
+    Notice,
+    NoticeRead,
+    Post,
+    PostKind,
+    PostPhoto,
+    PostReaction,
+)
+from residents.models import User
+
+EVENTS_PER_RESUME = 500
+
+
+def muted_ids(viewer: User) -> QuerySet:
+    return Mute.objects.filter(muter_id=viewer.pk).values("muted_id")
+
+
+def _visible_comments(viewer: User | None) -> QuerySet[Comment]:
+    comments = Comment.objects.filter(state=ContentState.VISIBLE).select_related(
+        "author", "reply_to__author"
+    )
+    if viewer is not None:
+        comments = comments.exclude(author_id__in=muted_ids(viewer))
+    return comments.order_by("id")
+
+
+def feed_for_grid(
+    *,
+    viewer: User,
+    grid: Grid,
+    kind: str | None = None,
+    author_id: int | None = None,
+    has_photos: bool | None = None,
+    q: str | None = None,
+) -> QuerySet[Post]:
+    """Visible posts of a grid, newest first, without those of members the viewer muted.
+
+    Hand the result to a cursor paginator, then to `posts_decorate`.
+    """
+    posts = Post.objects.filter(grid=grid, state=ContentState.VISIBLE)
+    if kind:
+        posts = posts.filter(kind=kind)
+    if author_id:
+        posts = posts.filter(author_id=author_id)
+    if has_photos is True:
+        posts = posts.filter(photo_count__gt=0)
+    elif has_photos is False:
+        posts = posts.filter(photo_count=0)
+    if q:
+        posts = posts.filter(body__icontains=q)
+    return (
+        posts.exclude(author_id__in=muted_ids(viewer))
+        .select_related("author", "micro_grid", "notice")
+        .order_by("-id")
+    )
+
+
+def pinned_for_grid(*, grid: Grid) -> list[Post]:
+    """The grid's notices still pinned (not unpinned, expired, withdrawn or superseded)."""
+    now = timezone.now()
+    return list(
+        Post.objects.filter(
+            grid=grid,
+            kind=PostKind.NOTICE,
+            state=ContentState.VISIBLE,
+            notice__unpinned_at__isnull=True,
+            notice__withdrawn_at__isnull=True,
+            notice__superseded_by__isnull=True,
+        )
+        .filter(Q(notice__pinned_until__isnull=True) | Q(notice__pinned_until__gt=now))
+        .select_related("author", "micro_grid", "notice")
+        .order_by("-id")[:10]
+    )
+
+
+def posts_decorate(posts: Sequence[Post], *, viewer: User | None) -> Sequence[Post]:
+    """Attach photos, visible comments, reaction counts and the viewer's reactions:
+    four queries for any number of posts."""
+    ids = [p.pk for p in posts]
+    photos: dict[int, list[PostPhoto]] = defaultdict(list)
+    comments: dict[int, list[Comment]] = defaultdict(list)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, set[str]] = defaultdict(set)
+    if ids:
+        for photo in PostPhoto.objects.filter(post_id__in=ids).order_by("post_id", "position"):
+            photos[photo.post_id].append(photo)
+        for comment in _visible_comments(viewer).filter(post_id__in=ids):
+            comments[comment.post_id].append(comment)
+        for row in (
+            PostReaction.objects.filter(post_id__in=ids)
+            .values("post_id", "reaction")
+            .annotate(n=Count("id"))
+        ):
+            counts[row["post_id"]][row["reaction"]] = row["n"]
+        if viewer is not None and viewer.is_authenticated:
+            for post_id, reaction in PostReaction.objects.filter(
+                post_id__in=ids, user_id=viewer.pk
+            ).values_list("post_id", "reaction"):
+                mine[post_id].add(reaction)
+    for post in posts:
+        post.photo_list = photos[post.pk]
+        post.comment_list = comments[post.pk]
+        post.reaction_counts = counts[post.pk]
+        post.my_reactions = mine[post.pk]
+    return posts
+
+
+def post_for_payload(post_id: int) -> Post:
+    """A post with everything its live event carries (the same shape as the feed)."""
+    post = Post.objects.select_related("author", "micro_grid", "notice").get(pk=post_id)
+    posts_decorate([post], viewer=None)
+    return post
+
+
+def post_visible_to(*, viewer: User, post_id: int) -> Post | None:
+    """A post the viewer may open: visible, or their own, or any in a grid they manage."""
+    return (
+        Post.objects.select_related("grid", "author", "micro_grid", "notice")
+        .filter(pk=post_id)
+        .first()
+    )
+
+
+def events_after(*, grid_id: int, after: int, limit: int = EVENTS_PER_RESUME) -> list[BoardEvent]:
+    return list(BoardEvent.objects.filter(grid_id=grid_id, seq__gt=after).order_by("seq")[:limit])
+
+
+def review_queue(*, grids: Iterable[int]) -> list[dict]:
+    """Reported posts and comments in these grids, oldest report first."""
+    grid_ids = list(grids)
+    posts = list(
+        Post.objects.filter(grid_id__in=grid_ids, review_pending=True)
+        .select_related("author", "micro_grid", "notice")
+        .order_by("id")[:100]
+    )
+    comments = list(
+        Comment.objects.filter(post__grid_id__in=grid_ids, review_pending=True)
+        .select_related(
+            "author", "reply_to__author", "post__author", "post__micro_grid", "post__notice"
+        )
+        .order_by("id")[:100]
+    )
+    all_posts = {p.pk: p for p in posts}
+    for comment in comments:
+        all_posts.setdefault(comment.post_id, comment.post)
+    posts_decorate(list(all_posts.values()), viewer=None)
+    reasons: dict[tuple[int, int | None], dict[str, int]] = defaultdict(dict)
+    for row in (
+        Flag.objects.filter(post_id__in=list(all_posts), resolved_at__isnull=True)
+        .values("post_id", "comment_id", "reason")
+        .annotate(n=Count("id"))
+    ):
+        reasons[(row["post_id"], row["comment_id"])][row["reason"]] = row["n"]
+    items = [
+        {
+            "post": p,
+            "comment": None,
+            "hidden": p.state == ContentState.HIDDEN,
+            "reasons": reasons[(p.pk, None)],
+        }
+        for p in posts
+    ] + [
+        {
+            "post": all_posts[c.post_id],
+            "comment": c,
+            "hidden": c.state == ContentState.HIDDEN,
+            "reasons": reasons[(c.post_id, c.pk)],
+        }
+        for c in comments
+    ]
+    for item in items:
+        item["flag_count"] = sum(item["reasons"].values())
+    return items
+
+
+def notices_for_community(*, community_id: int) -> QuerySet[Notice]:
+    return Notice.objects.filter(community_id=community_id).select_related("author")
+
+
+def notice_grids(notice: Notice) -> list[Grid]:
+    if notice.all_grids:
+        return list(Grid.objects.filter(community_id=notice.community_id).order_by("id"))
+    return list(notice.grids.order_by("id"))
+
+
+def notice_read_rates(notice: Notice) -> dict:
+    """Members, readers and the read rate of each targeted grid: two GROUP BYs."""
+    grids = notice_grids(notice)
+    ids = [g.pk for g in grids]
+    members = dict(
+        Membership.objects.filter(grid_id__in=ids, left_at__isnull=True)
+        .values("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
+    reads = dict(
+        NoticeRead.objects.filter(notice=notice, grid_id__in=ids)
+        .values("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
+    rows = []
+    for grid in grids:
+        m, r = members.get(grid.pk, 0), reads.get(grid.pk, 0)
+        rows.append(
+            {
+                "grid": grid.pk,
+                "grid_name": grid.name,
+                "members": m,
+                "read": r,
+                "rate": round(r / m, 4) if m else 0.0,
+            }
+        )
+    total_m = sum(r["members"] for r in rows)
+    total_r = sum(r["read"] for r in rows)
+    return {
+        "notice": notice.pk,
+        "members": total_m,
+        "read": total_r,
+        "rate": round(total_r / total_m, 4) if total_m else 0.0,
+        "grids": rows,
+    }
+
+
+def notice_unread_members(*, notice: Notice, grid_id: int) -> list[Membership]:
+    """Members of one grid who have not opened the notice: the doors to knock on."""
+    read = NoticeRead.objects.filter(notice=notice, user_id=OuterRef("user_id"))
+    return list(
+        Membership.objects.filter(grid_id=grid_id, left_at__isnull=True)
+        .exclude(Exists(read))
+        .select_related("user", "micro_grid")
+        .order_by("micro_grid_id", "unit", "id")
+    )
+
+
+def notice_read_by(*, notice: Notice, user: User) -> bool:
+    return NoticeRead.objects.filter(notice=notice, user=user).exists()
