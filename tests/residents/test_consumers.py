@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from community.asgi import application
+from grids.services import notices, posts
 from grids.services import places as services
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -25,7 +26,15 @@ async def connect(cookie: str | None, origin: str = "http://127.0.0.1:8000"):
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
     connected, code = await communicator.connect()
+    if connected:
+        hello = await communicator.receive_json_from(timeout=5)
+        assert hello["type"] == "hello"
+        communicator.last_id = hello["last_id"]
     return communicator, connected, code
+
+
+def without_stamp(event: dict) -> dict:
+    return {k: v for k, v in event.items() if k not in ("id", "created_at")}
 
 
 async def test_an_anonymous_socket_is_refused():
@@ -51,7 +60,8 @@ async def test_a_resident_hears_when_the_grid_worker_verifies_them(world):
     await sync_to_async(services.membership_verify)(actor=world.worker_a, membership_id=member.pk)
 
     event = await communicator.receive_json_from(timeout=5)
-    assert event == {"type": "membership.verified", "grid": world.grid_a.pk}
+    assert without_stamp(event) == {"type": "membership.verified", "grid": world.grid_a.pk}
+    assert event["id"] > communicator.last_id
     await communicator.disconnect()
 
 
@@ -74,3 +84,50 @@ async def test_the_stream_is_read_only(world):
     reply = await communicator.receive_json_from(timeout=5)
     assert reply["code"] == "read_only"
     await communicator.disconnect()
+
+
+async def test_a_reconnecting_client_gets_what_it_missed_in_order_once(world):
+    member = world.members["a"][0]
+    cookie = await sync_to_async(session_cookie_for)(member.user)
+    first, connected, _code = await connect(cookie)
+    assert connected
+    seen = first.last_id
+    await first.disconnect()
+
+    # While the phone sleeps: verified, then a reply to their post.
+    await sync_to_async(services.membership_verify)(actor=world.worker_a, membership_id=member.pk)
+    post = await sync_to_async(posts.post_create)(
+        actor=member.user, grid=world.grid_a, body="谁有打气筒？"
+    )
+    await sync_to_async(posts.comment_create)(actor=world.resident_a2, post_id=post.pk, body="我有")
+
+    again, connected, _code = await connect(cookie)
+    assert connected
+    await again.send_json_to({"type": "resume", "after": seen})
+    missed = [await again.receive_json_from(timeout=5) for _ in range(2)]
+    assert [e["type"] for e in missed] == ["membership.verified", "reply.post"]
+    assert missed[0]["id"] < missed[1]["id"]
+    assert missed[1]["excerpt"] == "我有"
+    assert await again.receive_nothing(timeout=0.3)
+    await again.disconnect()
+
+
+async def test_a_notice_reaches_the_personal_streams_of_its_grids_members_only(world):
+    cookie_a = await sync_to_async(session_cookie_for)(world.resident_a)
+    cookie_c = await sync_to_async(session_cookie_for)(world.resident_c)
+    mine, connected, _code = await connect(cookie_a)
+    assert connected
+    other, connected, _code = await connect(cookie_c)
+    assert connected
+    await sync_to_async(notices.notice_publish)(
+        actor=world.cadre_east,
+        community=world.east,
+        title="社区通知",
+        body="正文",
+        grid_ids=[world.grid_a.pk],
+    )
+    event = await mine.receive_json_from(timeout=5)
+    assert (event["type"], event["title"]) == ("notice.for_me", "社区通知")
+    assert await other.receive_nothing(timeout=0.5)
+    await mine.disconnect()
+    await other.disconnect()
