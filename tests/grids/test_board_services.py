@@ -62,7 +62,9 @@ def test_a_member_posts_on_their_grid_and_the_board_hears_it_after_commit(
     world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="谁家有多余的口罩？")
+        post = posts.post_create(
+            actor=world.resident_a, grid=world.grid_a, body="谁家有多余的口罩？"
+        )
     assert post.author == world.resident_a
     assert post.micro_grid == world.members["a"][0].micro_grid
     (event,) = events_of(world.grid_a)
@@ -218,9 +220,7 @@ def test_reactions_are_idempotent_and_counted(world):
     posts.reaction_set(actor=world.worker_a, post_id=post.pk, reaction="like")
     counts = posts.reaction_set(actor=world.worker_a, post_id=post.pk, reaction="thanks")
     assert counts == {"like": 2, "thanks": 1}
-    counts = posts.reaction_set(
-        actor=world.worker_a, post_id=post.pk, reaction="like", on=False
-    )
+    counts = posts.reaction_set(actor=world.worker_a, post_id=post.pk, reaction="like", on=False)
     assert counts == {"like": 1, "thanks": 1}
     types = [e.type for e in events_of(world.grid_a)]
     assert types.count("reaction.changed") == 4  # the repeated like changed nothing
@@ -287,7 +287,9 @@ def test_an_expired_or_unpinned_notice_is_no_longer_pinned(world):
         body="b",
         pinned_until=timezone.now() + timedelta(hours=1),
     )
-    other = notices.notice_publish(actor=world.cadre_east, community=world.east, title="u", body="b")
+    other = notices.notice_publish(
+        actor=world.cadre_east, community=world.east, title="u", body="b"
+    )
     Notice.objects.filter(pk=soon.pk).update(pinned_until=timezone.now() - timedelta(seconds=1))
     notices.notice_unpin(actor=world.cadre_east, notice_id=other.pk)
     assert selectors.pinned_for_grid(grid=world.grid_a) == []
@@ -340,7 +342,9 @@ def test_an_affairs_disclosure_cannot_be_withdrawn_only_superseded(world):
 
 
 def test_a_general_notice_can_be_withdrawn_and_leaves_the_boards(world):
-    notice = notices.notice_publish(actor=world.cadre_east, community=world.east, title="t", body="b")
+    notice = notices.notice_publish(
+        actor=world.cadre_east, community=world.east, title="t", body="b"
+    )
     notices.notice_withdraw(actor=world.cadre_east, notice_id=notice.pk)
     assert selectors.pinned_for_grid(grid=world.grid_a) == []
     assert not selectors.feed_for_grid(viewer=world.resident_a, grid=world.grid_a).exists()
@@ -399,7 +403,10 @@ def test_a_warning_reaches_the_author_and_a_hidden_comment_leaves_the_count(worl
         actor=world.cadre_east, post_id=post.pk, comment_id=comment.pk, action="hide"
     )
     moderation.moderation_decide(
-        actor=world.cadre_east, post_id=post.pk, comment_id=comment.pk, action="warn",
+        actor=world.cadre_east,
+        post_id=post.pk,
+        comment_id=comment.pk,
+        action="warn",
         reason="请文明发言",
     )
     comment.refresh_from_db()

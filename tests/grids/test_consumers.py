@@ -5,10 +5,11 @@ import asyncio
 import threading
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from community.asgi import application
@@ -17,6 +18,15 @@ from grids.models import BoardEvent
 from grids.services import moderation, notices, posts
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_db_connections():
+    """Sync code called from these async tests runs in one shared thread; close its
+    database connection so the test database can be dropped."""
+    yield
+    await sync_to_async(connections.close_all)()
+
 
 ORIGIN = "http://127.0.0.1:8000"
 

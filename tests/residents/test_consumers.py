@@ -1,9 +1,11 @@
 """/ws/me/: the personal stream. Real ASGI app, real channel layer (Redis when REDIS_URL is set)."""
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import SESSION_KEY
+from django.db import connections
 from django.test import Client
 
 from community.asgi import application
@@ -11,6 +13,14 @@ from grids.services import notices, posts
 from grids.services import places as services
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_db_connections():
+    """Sync code called from these async tests runs in one shared thread; close its
+    database connection so the test database can be dropped."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 def session_cookie_for(user) -> str:
