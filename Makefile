@@ -40,5 +40,5 @@ lint: $(DEV)
 
 ## make messages: refresh the translation catalogue after changing strings
 messages: $(DEV)
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --no-obsolete
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore '.venv/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'

@@ -23,8 +23,10 @@ DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 
 _DEV_SECRET = "dev-only-secret-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET)
-if PRODUCTION and SECRET_KEY == _DEV_SECRET:
-    raise ImproperlyConfigured("DJANGO_ENV=production needs a SECRET_KEY of its own.")
+if PRODUCTION and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production needs a SECRET_KEY of its own, at least 50 characters long."
+    )
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "residents.middleware.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"

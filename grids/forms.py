@@ -1,7 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Grid
+from grids.models import (
+    COMMENT_MAX_CHARS,
+    NOTICE_MAX_CHARS,
+    NOTICE_TITLE_MAX_CHARS,
+    POST_MAX_CHARS,
+    Flag,
+    Grid,
+    Notice,
+    PostKind,
+)
 
 
 class JoinCodeForm(forms.Form):
@@ -45,3 +54,80 @@ class JoinForm(forms.Form):
 
 class RemoveForm(forms.Form):
     reason = forms.CharField(max_length=200, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); the service checks each."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class PostForm(forms.Form):
+    """The composer. Photos are read from request.FILES and checked by the service."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(PostKind.CHAT, _("Chat")), (PostKind.NEED, _("Need help"))],
+        initial=PostKind.CHAT,
+    )
+    body = forms.CharField(
+        label=_("What would you like to tell your neighbours?"),
+        max_length=POST_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Say something…")}),
+    )
+    photos = MultipleFileField(
+        label=_("Photos (up to 9)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.TextInput(attrs={"placeholder": _("Write a comment…")}),
+    )
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Flag.Reason.choices)
+    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=NOTICE_TITLE_MAX_CHARS)
+    body = forms.CharField(
+        label=_("Text"), max_length=NOTICE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=Notice.Category.choices, initial=Notice.Category.GENERAL
+    )
+    grids = forms.MultipleChoiceField(
+        label=_("Grids"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none to publish to the whole community."),
+    )
+    pinned_until = forms.DateTimeField(
+        label=_("Pinned until (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, *args, grids: list[Grid], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grids"].choices = [(g.pk, g.name) for g in grids]

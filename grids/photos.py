@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from residents.errors import ServiceError
 
@@ -113,8 +113,9 @@ def photo_prepare(upload: UploadedFile | IO[bytes]) -> PreparedPhoto:
                 # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still
                 # leaves at least IMAGE_MAX_SIDE: far less memory for big photos.
                 source.draft("RGB", (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-            source.load()
-            image = _flatten_to_rgb(ImageOps.exif_transpose(source))
+            _load(source)
+            ImageOps.exif_transpose(source, in_place=True)
+            image = _flatten_to_rgb(source)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PhotoTooManyPixels(max_pixels) from exc
     except UNREADABLE as exc:
@@ -166,12 +167,24 @@ def _read_within_limit(upload: UploadedFile | IO[bytes]) -> bytes:
     return b"".join(chunks)
 
 
+def _load(source: ImageFile.ImageFile) -> None:
+    try:
+        source.load()
+    except RuntimeError as exc:
+        # libheif reports damaged data this way, and a coded image larger than its header claims.
+        if source.format == "HEIF":
+            raise ValueError(str(exc)) from exc
+        raise
+
+
 def _flatten_to_rgb(image: Image.Image) -> Image.Image:
     """RGB for JPEG: transparency laid on white, 16-bit grey scaled down, not clipped."""
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        if image.mode != "RGBA":
+            image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, "white")
+        flat.paste(image, mask=image.getchannel("A"))
+        return flat
     if image.mode == "I" or image.mode.startswith("I;16"):
         image = image.convert("I").point(lambda value: value / 256).convert("L")
     return image.convert("RGB")

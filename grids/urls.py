@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from grids import views
+from grids.views import board
+from grids.views import places as views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,4 +19,21 @@ urlpatterns = [
         "memberships/<int:membership_id>/remove/", views.membership_remove, name="membership-remove"
     ),
     path("communities/<int:community_id>/", views.community_overview, name="community"),
+]
+
+urlpatterns += [
+    path("grids/<int:grid_id>/board/", board.board, name="board"),
+    path("grids/<int:grid_id>/board/more/", board.board_page, name="board-page"),
+    path("grids/<int:grid_id>/moderation/", board.moderation_queue, name="moderation-queue"),
+    path("posts/<int:post_id>/card/", board.post_card, name="post-card"),
+    path("posts/<int:post_id>/comments/", board.comment_add, name="comment-add"),
+    path("posts/<int:post_id>/reactions/", board.reaction_toggle, name="reaction-toggle"),
+    path("posts/<int:post_id>/delete/", board.post_delete, name="post-delete"),
+    path("posts/<int:post_id>/report/", board.flag_add, name="flag-add"),
+    path("posts/<int:post_id>/mute-author/", board.mute, name="mute-author"),
+    path("comments/<int:comment_id>/delete/", board.comment_delete, name="comment-delete"),
+    path("notices/<int:notice_id>/", board.notice_detail, name="notice"),
+    path("notices/<int:notice_id>/receipts/", board.notice_receipts, name="notice-receipts"),
+    path("notices/<int:notice_id>/<str:action>/", board.notice_action, name="notice-action"),
+    path("communities/<int:community_id>/notices/", board.notice_list, name="notices"),
 ]

@@ -74,7 +74,14 @@ class GridPostsView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
-        parameters=[FeedFilter],
+        parameters=[
+            OpenApiParameter("kind", str, enum=PostKind.values),
+            OpenApiParameter("author", int, description="Only posts by this member"),
+            OpenApiParameter("has_photos", bool),
+            OpenApiParameter("q", str, description="Text contains"),
+            OpenApiParameter("cursor", str, description="From the `next` link"),
+            OpenApiParameter("page_size", int, description="Up to 100 (default 20)"),
+        ],
         responses={200: FEED_PAGE, **ERRORS},
         summary="A grid's board, newest first; pinned notices on the first page",
     )

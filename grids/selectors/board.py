@@ -26,6 +26,7 @@ from grids.models import (
     PostKind,
     PostPhoto,
     PostReaction,
+    Reaction,
 )
 from residents.models import User
 
@@ -123,6 +124,10 @@ def posts_decorate(posts: Sequence[Post], *, viewer: User | None) -> Sequence[Po
         post.comment_list = comments[post.pk]
         post.reaction_counts = counts[post.pk]
         post.my_reactions = mine[post.pk]
+        post.reaction_buttons = [
+            (value, label, counts[post.pk].get(value, 0), value in mine[post.pk])
+            for value, label in Reaction.choices
+        ]
     return posts
 
 

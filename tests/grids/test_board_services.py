@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from grids.errors import (
@@ -103,7 +103,7 @@ def test_grid_staff_post_with_their_badge(world):
     ],
 )
 def test_bad_posts_are_refused_and_nothing_is_written(world, kwargs, message):
-    with pytest.raises(PostInvalid) as refused:
+    with translation.override("en"), pytest.raises(PostInvalid) as refused:
         posts.post_create(actor=world.resident_a, grid=world.grid_a, **kwargs)
     assert message in str(refused.value.message)
     assert not Post.objects.exists()
