@@ -8,6 +8,7 @@ from mutualaid import views as mutualaid_views
 
 api_v1 = [
     path("", include("grids.api_urls")),
+    path("", include("residents.api_urls")),
 ]
 
 urlpatterns = [

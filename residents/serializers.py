@@ -20,3 +20,17 @@ class OwnAccountSerializer(serializers.ModelSerializer):
 
 class ProfileUpdateSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=30, min_length=1, trim_whitespace=True)
+
+
+class NotificationSerializer(serializers.Serializer):
+    """One entry of my personal stream; the same shape /ws/me/ sends."""
+
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read = serializers.BooleanField()
+    data = serializers.DictField(source="payload")
+
+
+class NotificationsReadSerializer(serializers.Serializer):
+    up_to = serializers.IntegerField(min_value=0, help_text="Mark this id and older as read")

@@ -3,9 +3,10 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from residents.adapter import default_display_name
-from residents.models import AccessLog, User
+from residents.models import AccessLog, Notification, User
 from residents.phones import normalize_phone
 
 
@@ -43,4 +44,12 @@ def access_log_record(
     """
     return AccessLog.objects.create(
         actor=actor, action=action, subject=subject, scope=scope, detail=detail or {}
+    )
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User, up_to: int) -> int:
+    """Mark the user's notifications up to `up_to` read; returns how many changed."""
+    return Notification.objects.filter(user=user, id__lte=up_to, read_at__isnull=True).update(
+        read_at=timezone.now()
     )

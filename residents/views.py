@@ -1,8 +1,11 @@
-from django.shortcuts import redirect
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from residents.context_processors import LARGE_TEXT_COOKIE
+from residents.selectors import notifications_for
+from residents.services import notifications_mark_read
 
 
 @require_POST
@@ -22,3 +25,12 @@ def large_text_toggle(request):
         httponly=True,
     )
     return response
+
+
+@login_required
+def notifications(request):
+    """My notifications, newest first; opening the page marks them read."""
+    rows = list(notifications_for(request.user)[:100])
+    if rows:
+        notifications_mark_read(user=request.user, up_to=rows[0].pk)
+    return render(request, "residents/notifications.html", {"notifications": rows})

@@ -17,6 +17,7 @@ from grids.selectors import places as selectors
 from grids.services import places as services
 from residents.errors import ServiceError
 from residents.forms import ProfileForm
+from residents.selectors import unread_count
 from residents.services import access_log_record, profile_update
 
 
@@ -193,5 +194,7 @@ def profile(request):
         messages.success(request, _("Saved."))
         return redirect("profile")
     return render(
-        request, "grids/profile.html", {"form": form, **selectors.me_summary(request.user)}
+        request,
+        "grids/profile.html",
+        {"form": form, "unread": unread_count(request.user), **selectors.me_summary(request.user)},
     )
