@@ -59,8 +59,9 @@ def board_event_emit(*, grid_id: int, type: str, payload: dict[str, Any]) -> Boa
     """
     assert type in EVENT_TYPES, type
     assert transaction.get_connection().in_atomic_block, "board events belong in a transaction"
+    post_id = payload["post"]["id"] if "post" in payload else payload.get("post_id")
     event = BoardEvent.objects.create(
-        grid_id=grid_id, seq=next_seq(grid_id), type=type, payload=payload
+        grid_id=grid_id, seq=next_seq(grid_id), type=type, payload=payload, post_id=post_id
     )
     message = event_message(event)
 
@@ -75,3 +76,21 @@ def board_event_emit(*, grid_id: int, type: str, payload: dict[str, Any]) -> Boa
 
 def event_message(event: BoardEvent) -> dict[str, Any]:
     return {"type": event.type, "seq": event.seq, "grid": event.grid_id, **event.payload}
+
+
+def board_events_redact(*, grid_id: int, post_id: int, comment_id: int | None = None) -> None:
+    """A post or comment taken down leaves the replay log too: its earlier events
+    become removals, so no reconnecting client is sent words nobody may read now."""
+    events = BoardEvent.objects.filter(grid_id=grid_id, post_id=post_id)
+    if comment_id is None:
+        events.exclude(type=POST_REMOVED).update(type=POST_REMOVED, payload={"post_id": post_id})
+        return
+    for event in events.filter(type=COMMENT_CREATED):
+        if event.payload.get("comment", {}).get("id") == comment_id:
+            event.type = COMMENT_REMOVED
+            event.payload = {
+                "post_id": post_id,
+                "comment_id": comment_id,
+                "comment_count": event.payload.get("comment_count"),
+            }
+            event.save(update_fields=["type", "payload"])

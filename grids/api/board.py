@@ -39,7 +39,7 @@ from residents.models import User
 
 class FeedFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=PostKind.choices)
-    author = django_filters.NumberFilter(label=_("author id"))
+    author = django_filters.NumberFilter(label=_("author id"), min_value=1, max_value=2**63 - 1)
     has_photos = django_filters.BooleanFilter()
     q = django_filters.CharFilter(label=_("text contains"), max_length=50)
 
@@ -107,7 +107,7 @@ class GridPostsView(APIView):
             request,
             view=self,
         )
-        first_page = not request.query_params.get(paginator.cursor_query_param)
+        first_page = paginator.get_previous_link() is None
         pinned = selectors.pinned_for_grid(grid=grid) if first_page else []
         selectors.posts_decorate([*pinned, *page], viewer=request.user)
         return Response(
@@ -474,7 +474,8 @@ class NoticeReceiptsView(APIView):
         notice = _notice(notice_id)
         grid_param = request.query_params.get("grid")
         if grid_param is None:
-            permissions.require_publish_notice(request.user, notice and notice.community)
+            notice = permissions.require_read_notice(request.user, notice)
+            permissions.require_publish_notice(request.user, notice.community)
             return Response(NoticeReceiptsSerializer(selectors.notice_read_rates(notice)).data)
         grid = _grid_or_none(grid_param)
         if notice is None or grid is None or grid not in selectors.notice_grids(notice):

@@ -357,11 +357,21 @@ class BoardEvent(models.Model):
     seq = models.BigIntegerField()
     type = models.CharField(max_length=30)
     payload = models.JSONField()
+    # The post the event is about, so taking a post down can also take its words
+    # out of the log that reconnecting clients are replayed from.
+    post_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["grid", "seq"], name="boardevent_unique_seq"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["grid", "post_id"],
+                condition=Q(post_id__isnull=False),
+                name="boardevent_post_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -62,7 +62,7 @@ def feed_for_grid(
     posts = Post.objects.filter(grid=grid, state=ContentState.VISIBLE)
     if kind:
         posts = posts.filter(kind=kind)
-    if author_id:
+    if author_id is not None:
         posts = posts.filter(author_id=author_id)
     if has_photos is True:
         posts = posts.filter(photo_count__gt=0)

@@ -42,6 +42,7 @@ def _hide(post: Post, comment: Comment | None) -> None:
     if comment is not None:
         _comment_removed(post=post, comment_id=comment.pk)
     else:
+        events.board_events_redact(grid_id=post.grid_id, post_id=post.pk)
         events.board_event_emit(
             grid_id=post.grid_id, type=events.POST_REMOVED, payload={"post_id": post.pk}
         )

@@ -133,6 +133,7 @@ def _locked_notice(actor: User, notice_id: int) -> Notice:
 def _notice_changed(notice: Notice, *, removed: bool = False) -> None:
     for post in notice.posts.order_by("grid_id"):
         if removed:
+            events.board_events_redact(grid_id=post.grid_id, post_id=post.pk)
             events.board_event_emit(
                 grid_id=post.grid_id, type=events.POST_REMOVED, payload={"post_id": post.pk}
             )

@@ -159,6 +159,7 @@ def post_delete(*, actor: User, post_id: int) -> None:
     was_visible = post.state == ContentState.VISIBLE
     post.state = ContentState.DELETED
     post.save(update_fields=["state"])
+    events.board_events_redact(grid_id=post.grid_id, post_id=post.pk)
     if was_visible:
         events.board_event_emit(
             grid_id=post.grid_id, type=events.POST_REMOVED, payload={"post_id": post.pk}
@@ -236,6 +237,7 @@ def comment_delete(*, actor: User, comment_id: int) -> None:
 
 def _comment_removed(*, post: Post, comment_id: int) -> None:
     """Shared by authors deleting and moderators hiding: recount, tell the board."""
+    events.board_events_redact(grid_id=post.grid_id, post_id=post.pk, comment_id=comment_id)
     count = Comment.objects.filter(post=post, state=ContentState.VISIBLE).count()
     Post.objects.filter(pk=post.pk).update(comment_count=count)
     events.board_event_emit(
