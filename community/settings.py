@@ -220,8 +220,27 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Photos: a local folder by default; an S3-compatible bucket (MinIO, OSS, COS, S3)
+# when MEDIA_BUCKET is set, so every server process sees the same files.
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
+_media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if MEDIA_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": env.str("MEDIA_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_REGION", default="") or None,
+            "access_key": env.str("MEDIA_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("MEDIA_SECRET_KEY", default="") or None,
+            "custom_domain": env.str("MEDIA_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": env.bool("MEDIA_SIGNED_URLS", default=True),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -104,3 +104,22 @@ def test_with_nothing_set_a_laptop_gets_sqlite_and_in_memory_layers():
     assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert shown["debug"] is True
     assert "127.0.0.1" in shown["hosts"]
+
+
+def test_a_media_bucket_switches_photo_storage_to_s3():
+    show = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps(s.STORAGES['default']))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        show,
+        MEDIA_BUCKET="linli-photos",
+        MEDIA_ENDPOINT_URL="https://oss.example.cn",
+    )
+    assert result.returncode == 0, result.stderr
+    storage = json.loads(result.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "linli-photos"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://oss.example.cn"
