@@ -9,7 +9,17 @@ from dataclasses import asdict, dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from grids.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Community, Grid, MicroGrid, Role
+from grids.models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    Community,
+    Grid,
+    MicroGrid,
+    Post,
+    PostKind,
+    Role,
+)
+from grids.services import notices, posts
 from grids.services import places as services
 from residents.models import User
 from residents.services import user_create
@@ -136,6 +146,8 @@ def demo_build() -> dict:
     for i in range(1, 11):
         add("newcomer", _account(f"1380002{i:04d}", f"新邻居{i}"))
 
+    _demo_board(community=community, grid=grids[0], cadre=cadre)
+
     password_hash = make_password(DEMO_PASSWORD, salt="linlidemo")
     User.objects.filter(phone__in=[f"+86{a.phone}" for a in accounts]).exclude(
         password=password_hash
@@ -155,3 +167,28 @@ def demo_build() -> dict:
             for g in grids
         ],
     }
+
+
+def _demo_board(*, community: Community, grid: Grid, cadre: User) -> None:
+    """A lived-in first board: a pinned notice, a need, a chat with replies. Once only."""
+    if Post.objects.filter(grid__community=community).exists():
+        return
+    members = [m.user for m in grid.memberships.filter(left_at__isnull=True).order_by("id")]
+    notices.notice_publish(
+        actor=cadre,
+        community=community,
+        title="夏季免费书法班开始报名",
+        body="每周六上午九点，社区活动室。老师是退休的王老师，欢迎大人小孩一起来。",
+    )
+    need = posts.post_create(
+        actor=members[3], grid=grid, kind=PostKind.NEED, body="家里老人感冒了，谁家有多余的口罩？"
+    )
+    posts.comment_create(actor=members[4], post_id=need.pk, body="我家有一盒，晚上给您送过去。")
+    posts.reaction_set(actor=members[5], post_id=need.pk, reaction="like")
+    chat = posts.post_create(
+        actor=members[6], grid=grid, body="今天小区的桂花开了，楼下散步特别香。"
+    )
+    reply = posts.comment_create(actor=members[7], post_id=chat.pk, body="是啊，拍照了吗？")
+    posts.comment_create(
+        actor=members[6], post_id=chat.pk, body="明天拍了发上来。", reply_to_id=reply.pk
+    )
