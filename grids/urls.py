@@ -28,6 +28,7 @@ urlpatterns += [
     path("posts/<int:post_id>/card/", board.post_card, name="post-card"),
     path("posts/<int:post_id>/comments/", board.comment_add, name="comment-add"),
     path("posts/<int:post_id>/reactions/", board.reaction_toggle, name="reaction-toggle"),
+    path("posts/<int:post_id>/edit/", board.post_edit, name="post-edit"),
     path("posts/<int:post_id>/delete/", board.post_delete, name="post-delete"),
     path("posts/<int:post_id>/report/", board.flag_add, name="flag-add"),
     path("posts/<int:post_id>/mute-author/", board.mute, name="mute-author"),

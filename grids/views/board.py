@@ -180,6 +180,15 @@ def reaction_toggle(request, post_id: int):
 
 @login_required
 @require_POST
+def post_edit(request, post_id: int):
+    body = request.POST.get("body", "")
+    return _act(
+        request, post_id, lambda: posts.post_update(actor=request.user, post_id=post_id, body=body)
+    )
+
+
+@login_required
+@require_POST
 def post_delete(request, post_id: int):
     post = _readable_post(request, post_id)
     try:

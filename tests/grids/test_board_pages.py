@@ -193,3 +193,20 @@ def test_the_board_page_costs_the_same_queries_for_few_or_many_posts(client, wor
     with CaptureQueriesContext(connection) as many:
         client.get(f"/grids/{world.grid_a.pk}/board/")
     assert len(many) == len(few)
+
+
+def test_the_author_edits_from_the_card_and_others_cannot(client, world):
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="原文")
+    refused = logged_in(client, world.resident_a2).post(
+        f"/posts/{post.pk}/edit/", {"body": "篡改"}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 200
+    assert "只有作者本人可以修改或删除。" in refused.content.decode()
+    post.refresh_from_db()
+    assert post.body == "原文"
+    response = logged_in(client, world.resident_a).post(
+        f"/posts/{post.pk}/edit/", {"body": "改过了"}, HTTP_HX_REQUEST="true"
+    )
+    assert "改过了" in response.content.decode()
+    post.refresh_from_db()
+    assert post.body == "改过了" and post.edited_at is not None
