@@ -111,7 +111,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CHANNELS_PREFIX", default="linli")},
+            "CONFIG": {
+                # channels-redis waits on Redis with BZPOPMIN for up to 5 s; redis-py 8
+                # gives up reading a socket after 5 s by default, which kills idle
+                # consumers. Give blocking reads room (redis/redis-py#4091).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_keepalive": True}],
+                "prefix": env.str("CHANNELS_PREFIX", default="linli"),
+            },
         }
     }
     CACHES = {

@@ -284,3 +284,16 @@ async def test_every_event_type_reaches_the_board(world):
     ]
     assert [e["seq"] for e in got] == list(range(1, 9))
     await board.disconnect()
+
+
+async def test_an_idle_socket_still_hears_the_board_after_the_layers_blocking_wait(world):
+    """channels-redis blocks on Redis for 5 s between messages; a socket quiet for longer
+    must survive it (redis-py 8's default read timeout once killed such consumers)."""
+    board, connected, _ = await open_board(world.grid_a.pk, user=world.resident_a2)
+    assert connected
+    await hello(board)
+    await asyncio.sleep(7)
+    await sync_to_async(posts.post_create)(actor=world.resident_a, grid=world.grid_a, body="还在吗")
+    event = await board.receive_json_from(timeout=5)
+    assert event["post"]["body"] == "还在吗"
+    await board.disconnect()
