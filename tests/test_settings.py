@@ -123,3 +123,20 @@ def test_a_media_bucket_switches_photo_storage_to_s3():
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     assert storage["OPTIONS"]["bucket_name"] == "linli-photos"
     assert storage["OPTIONS"]["endpoint_url"] == "https://oss.example.cn"
+
+
+def test_database_pool_switches_postgresql_to_psycopgs_pool():
+    show = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        show,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/linli",
+        DATABASE_POOL="true",
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options["pool"] == {"min_size": 2, "max_size": 10}
