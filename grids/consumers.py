@@ -1,10 +1,14 @@
-"""The live board: /ws/grids/<id>/.
+"""The live board: /ws/grids/<id>/[?after=<seq>].
 
 Members of the grid and its staff are let in; everyone else is refused at the
 handshake. The stream is read-only and ordered by `seq`: the consumer never
 sends a seq twice, and if the channel layer dropped or reordered events it
-fills the gap from BoardEvent before going on.
+fills the gap from BoardEvent before going on. A client that reconnects names
+the last seq it applied in `?after=`; everything since is sent before any live
+event. Too long an absence gets `{"type": "reset"}`: reload the feed instead.
 """
+
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -13,8 +17,10 @@ from grids import permissions
 from grids.events import board_group, event_message
 from grids.models import Grid, Mute
 from grids.selectors.board import EVENTS_PER_RESUME, events_after
+from residents.models import User
 
 AUTHORED = ("post.created", "post.updated", "notice.published", "notice.updated")
+MAX_REPLAY = 1000  # events; beyond this a client reloads the feed rather than replaying
 
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
@@ -29,13 +35,18 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.grid_id = grid_id
+        self.user_id = user.pk
         self.group = board_group(grid_id)
         # Join first, then read the seq: nothing committed after the read is missed.
         await self.channel_layer.group_add(self.group, self.channel_name)
-        self.last_seq = await self.current_seq()
+        current = await self.current_seq()
         self.muted = await self.muted_ids(user.pk)
         await self.accept()
-        await self.send_json({"type": "hello", "grid": grid_id, "seq": self.last_seq})
+        await self.send_json({"type": "hello", "grid": grid_id, "seq": current})
+        after = _after_param(self.scope)
+        self.last_seq = current
+        if after is not None and after < current:
+            await self.replay_from(after, current)
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
@@ -57,9 +68,18 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
                 {"type": "error", "code": "resume_invalid", "detail": "after: a seq >= 0"}
             )
             return
+        # Events from `after` on are sent again, in order; a client applies only
+        # seq == last applied + 1 (connecting with ?after= avoids the overlap).
+        await self.replay_from(after, await self.current_seq())
+        await self.send_json({"type": "resumed", "seq": self.last_seq})
+
+    async def replay_from(self, after: int, current: int) -> None:
+        if current - after > MAX_REPLAY:
+            self.last_seq = current
+            await self.send_json({"type": "reset", "seq": current})
+            return
         self.last_seq = after
         await self.catch_up(until=None)
-        await self.send_json({"type": "resumed", "seq": self.last_seq})
 
     async def board_event(self, message) -> None:
         event = message["event"]
@@ -87,19 +107,27 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     async def deliver(self, event: dict) -> None:
         self.last_seq = event["seq"]
-        post = event.get("post")
-        if event["type"] in AUTHORED and post and post["author"]["id"] in self.muted:
-            # Muted authors' posts are skipped; the seq still moves on.
+        if _author_id(event) in self.muted:
+            # What muted members write is skipped; the seq still moves on.
             await self.send_json({"type": "skip", "seq": event["seq"]})
             return
         await self.send_json(event)
 
+    async def access_check(self, message) -> None:
+        """Someone left or was removed from the grid: if it is this socket's user, close."""
+        if message["user_id"] != self.user_id:
+            return
+        if await self.authorise_again() is None:
+            await self.close(code=4403)
+
     @database_sync_to_async
     def authorise(self, user, grid_id: int) -> int | None:
-        grid = Grid.objects.select_related("community").filter(pk=grid_id).first()
-        if grid is None or not permissions.can_view_grid(user, grid):
-            return None
-        return grid.board_seq
+        return _seq_if_allowed(user, grid_id)
+
+    @database_sync_to_async
+    def authorise_again(self) -> int | None:
+        user = User.objects.filter(pk=self.user_id, is_active=True).first()
+        return _seq_if_allowed(user, self.grid_id) if user is not None else None
 
     @database_sync_to_async
     def current_seq(self) -> int:
@@ -112,3 +140,26 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     @database_sync_to_async
     def stored_after(self, after: int) -> list[dict]:
         return [event_message(e) for e in events_after(grid_id=self.grid_id, after=after)]
+
+
+def _seq_if_allowed(user: User, grid_id: int) -> int | None:
+    """The grid's current seq if the user may watch its board, else None."""
+    grid = Grid.objects.select_related("community").filter(pk=grid_id).first()
+    if grid is None or not permissions.can_view_grid(user, grid):
+        return None
+    return grid.board_seq
+
+
+def _after_param(scope) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin1")).get("after")
+    if not values or not values[0].isdecimal() or not values[0].isascii():
+        return None
+    return int(values[0])
+
+
+def _author_id(event: dict) -> int | None:
+    if event["type"] in AUTHORED and event.get("post"):
+        return event["post"]["author"]["id"]
+    if event["type"] == "comment.created":
+        return event["comment"]["author"]["id"]
+    return None

@@ -70,12 +70,32 @@ def board_event_emit(*, grid_id: int, type: str, payload: dict[str, Any]) -> Boa
             board_group(grid_id), {"type": "board.event", "event": message}
         )
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
     return event
+
+
+def board_access_check_on_commit(*, grid_id: int, user_id: int) -> None:
+    """A member left the grid: their open board sockets re-check and close if now outside."""
+
+    def send() -> None:
+        async_to_sync(get_channel_layer().group_send)(
+            board_group(grid_id), {"type": "access.check", "user_id": user_id}
+        )
+
+    transaction.on_commit(send, robust=True)
 
 
 def event_message(event: BoardEvent) -> dict[str, Any]:
     return {"type": event.type, "seq": event.seq, "grid": event.grid_id, **event.payload}
+
+
+def board_events_rewrite(*, grid_id: int, post_id: int, payload: dict[str, Any]) -> None:
+    """An edited post: its earlier events carry the new words, not the old ones."""
+    BoardEvent.objects.filter(
+        grid_id=grid_id,
+        post_id=post_id,
+        type__in=(POST_CREATED, POST_UPDATED, NOTICE_PUBLISHED, NOTICE_UPDATED),
+    ).update(payload=payload)
 
 
 def board_events_redact(*, grid_id: int, post_id: int, comment_id: int | None = None) -> None:

@@ -146,7 +146,11 @@ def require_read_notice(user: User, notice: Notice | None) -> Notice:
     """Residents of a targeted grid, the community's staff and grid workers read a notice."""
     if notice is None:
         raise OutOfScope()
-    if can_manage_community(user, notice.community) or notice_targets_user_grid(user, notice):
+    if can_manage_community(user, notice.community):
+        return notice
+    if notice.withdrawn_at is not None:
+        raise OutOfScope()  # withdrawn: gone for residents, kept for the record
+    if notice_targets_user_grid(user, notice):
         return notice
     served = Grid.objects.filter(grid_worker=user, community_id=notice.community_id)
     if not notice.all_grids:

@@ -32,7 +32,7 @@ class NotificationsView(APIView):
     def get(self, request):
         after = request.query_params.get("after")
         if after is not None:
-            if not after.isdigit():
+            if not (after.isascii() and after.isdecimal()) or len(after) > 18:
                 raise serializers.ValidationError({"after": [_("A whole number.")]})
             rows = notifications_for(request.user).filter(id__gt=int(after)).order_by("id")[:200]
             return Response(_rows(list(rows)))

@@ -25,7 +25,7 @@ def _nudge_on_commit(groups: list[str]) -> None:
         for group in groups:
             async_to_sync(layer.group_send)(group, {"type": "stream.nudge"})
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 def user_event_send_on_commit(*, user_id: int, event: dict[str, Any]) -> Notification:

@@ -16,7 +16,7 @@ from grids.errors import OutOfScope
 from grids.events import event_message
 from grids.models import Comment, Community, Grid, ModerationAction, Notice, Post, PostKind
 from grids.selectors import board as selectors
-from grids.selectors.places import grids_managed_by
+from grids.selectors.places import grid_from_param, grids_managed_by
 from grids.serializers.board import (
     CommentCreateSerializer,
     CommentSerializer,
@@ -298,19 +298,9 @@ class ReviewQueueView(APIView):
 
 
 def _managed_grid_ids(user: User, grid_param: str | None) -> list[int]:
-    managed = grids_managed_by(user)
     if grid_param:
-        try:
-            grid = managed.filter(pk=int(grid_param)).first()
-        except ValueError:
-            grid = None
-        permissions.require_manage_grid(user, grid or _grid_or_none(grid_param))
-        return [grid.pk]
-    return list(managed.values_list("pk", flat=True))
-
-
-def _grid_or_none(value: str) -> Grid | None:
-    return _grid(int(value)) if value.isdigit() else None
+        return [permissions.require_manage_grid(user, grid_from_param(grid_param)).pk]
+    return list(grids_managed_by(user).values_list("pk", flat=True))
 
 
 DECISION = inline_serializer(
@@ -477,13 +467,11 @@ class NoticeReceiptsView(APIView):
             notice = permissions.require_read_notice(request.user, notice)
             permissions.require_publish_notice(request.user, notice.community)
             return Response(NoticeReceiptsSerializer(selectors.notice_read_rates(notice)).data)
-        grid = _grid_or_none(grid_param)
-        if notice is None or grid is None or grid not in selectors.notice_grids(notice):
+        grid = grid_from_param(grid_param)
+        if notice is None or grid is None:
             raise OutOfScope()
-        permissions.require_manage_grid(request.user, grid)
+        unread = notices.notice_unread_list(actor=request.user, notice=notice, grid=grid)
         rates = selectors.notice_read_rates(notice)
-        unread = selectors.notice_unread_members(notice=notice, grid_id=grid.pk)
-        notices.notice_unread_viewed(actor=request.user, notice=notice, grid=grid)
         rates["grids"] = [r for r in rates["grids"] if r["grid"] == grid.pk]
         rates["unread"] = [
             {

@@ -222,9 +222,7 @@ def _role_target(request, community: Community, data: dict) -> dict:
 
 
 def _managed_community(user: User, community_id: int) -> Community:
-    return permissions.require_grant_roles(
-        user, Community.objects.filter(pk=community_id).first()
-    )
+    return permissions.require_grant_roles(user, Community.objects.filter(pk=community_id).first())
 
 
 class CommunityRoleGrantView(APIView):

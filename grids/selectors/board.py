@@ -132,9 +132,11 @@ def posts_decorate(posts: Sequence[Post], *, viewer: User | None) -> Sequence[Po
 
 
 def post_for_payload(post_id: int) -> Post:
-    """A post with everything its live event carries (the same shape as the feed)."""
+    """A post as its live event carries it: the feed's shape without comments, which
+    travel as events of their own (so taking one down leaves no copy in the log)."""
     post = Post.objects.select_related("author", "micro_grid", "notice").get(pk=post_id)
     posts_decorate([post], viewer=None)
+    post.comment_list = []
     return post
 
 
@@ -156,11 +158,14 @@ def review_queue(*, grids: Iterable[int]) -> list[dict]:
     grid_ids = list(grids)
     posts = list(
         Post.objects.filter(grid_id__in=grid_ids, review_pending=True)
+        .exclude(state=ContentState.DELETED)
         .select_related("author", "micro_grid", "notice")
         .order_by("id")[:100]
     )
     comments = list(
         Comment.objects.filter(post__grid_id__in=grid_ids, review_pending=True)
+        .exclude(state=ContentState.DELETED)
+        .exclude(post__state=ContentState.DELETED)
         .select_related(
             "author", "reply_to__author", "post__author", "post__micro_grid", "post__notice"
         )

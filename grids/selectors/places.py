@@ -146,3 +146,10 @@ def me_stream_groups(user: User) -> list[str]:
         .first()
     )
     return [grid_members_group(grid_id)] if grid_id else []
+
+
+def grid_from_param(value: str) -> Grid | None:
+    """The grid a query parameter names; anything but a plain id names none."""
+    if not (value.isascii() and value.isdecimal()) or len(value) > 18:
+        return None
+    return Grid.objects.select_related("community").filter(pk=int(value)).first()

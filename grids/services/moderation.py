@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from grids import events, permissions
 from grids.errors import FlagDuplicate, FlagInvalid, OutOfScope
-from grids.models import Comment, ContentState, Flag, ModerationAction, Mute, Post
-from grids.services.posts import _comment_removed, _locked_post, post_payload
+from grids.models import Comment, ContentState, Flag, ModerationAction, Mute, Post, PostKind
+from grids.services.posts import comment_removed, locked_post, post_payload
 from residents.events import user_event_send_on_commit
 from residents.models import User
 
@@ -21,7 +21,7 @@ Action = ModerationAction.Action
 
 
 def _target(post_id: int, comment_id: int | None) -> tuple[Post, Comment | None]:
-    post = _locked_post(post_id)
+    post = locked_post(post_id)
     comment = None
     if comment_id is not None:
         comment = (
@@ -40,7 +40,7 @@ def _hide(post: Post, comment: Comment | None) -> None:
     item.state = ContentState.HIDDEN
     item.save(update_fields=["state"])
     if comment is not None:
-        _comment_removed(post=post, comment_id=comment.pk)
+        comment_removed(post=post, comment_id=comment.pk)
     else:
         events.board_events_redact(grid_id=post.grid_id, post_id=post.pk)
         events.board_event_emit(
@@ -54,6 +54,8 @@ def flag_create(
 ) -> Flag:
     post, comment = _target(post_id, comment_id)
     permissions.require_read_post(actor, post)
+    if post.kind == PostKind.NOTICE and comment is None:
+        raise FlagInvalid(_("Notices are the community's to correct: tell your grid worker."))
     item = comment or post
     if item.author_id == actor.pk:
         raise FlagInvalid(_("You cannot report your own words; delete them instead."))
@@ -91,6 +93,8 @@ def moderation_decide(
     if post.state == ContentState.DELETED:
         raise OutOfScope()
     permissions.require_manage_grid(actor, post.grid)
+    if post.kind == PostKind.NOTICE and comment is None:
+        raise FlagInvalid(_("Notices are unpinned or withdrawn by the community's cadres."))
     if action not in (Action.HIDE, Action.RESTORE, Action.WARN):
         raise FlagInvalid(_("Choose hide, restore or warn."))
     item = comment or post
@@ -103,9 +107,10 @@ def moderation_decide(
             count = Comment.objects.filter(post=post, state=ContentState.VISIBLE).count()
             Post.objects.filter(pk=post.pk).update(comment_count=count)
         # The restored post comes back whole; clients insert it if they lack it.
-        events.board_event_emit(
-            grid_id=post.grid_id, type=events.POST_UPDATED, payload=post_payload(post.pk)
-        )
+        if post.state == ContentState.VISIBLE:
+            events.board_event_emit(
+                grid_id=post.grid_id, type=events.POST_UPDATED, payload=post_payload(post.pk)
+            )
     elif action == Action.WARN:
         user_event_send_on_commit(
             user_id=item.author_id,

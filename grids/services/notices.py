@@ -22,6 +22,7 @@ from grids.models import (
     Post,
     PostKind,
 )
+from grids.selectors.board import notice_grids, notice_unread_members
 from grids.selectors.places import grid_members_group
 from grids.services.posts import post_payload
 from residents.events import users_event_send_on_commit
@@ -102,18 +103,26 @@ def notice_publish(
         },
         nudge_groups=[grid_members_group(g.pk) for g in grids],
     )
-    # Grid rows are locked in id order, so two cadres publishing never deadlock.
-    old_posts = {p.grid_id: p.pk for p in supersedes.posts.all()} if supersedes is not None else {}
-    for grid, post in zip(grids, posts, strict=True):
-        events.board_event_emit(
-            grid_id=grid.pk, type=events.NOTICE_PUBLISHED, payload=post_payload(post.pk)
+    old_posts = (
+        {p.grid_id: p.pk for p in supersedes.posts.filter(state=ContentState.VISIBLE)}
+        if supersedes is not None
+        else {}
+    )
+    # Payloads first, then the events in a tight loop: each event locks its grid's row
+    # until commit, in grid id order, so two cadres publishing never deadlock and the
+    # boards are held no longer than needed.
+    payloads = [
+        (
+            grid.pk,
+            post_payload(post.pk),
+            old_posts.get(grid.pk) and post_payload(old_posts[grid.pk]),
         )
-        if grid.pk in old_posts:
-            events.board_event_emit(
-                grid_id=grid.pk,
-                type=events.NOTICE_UPDATED,
-                payload=post_payload(old_posts[grid.pk]),
-            )
+        for grid, post in zip(grids, posts, strict=True)
+    ]
+    for grid_id, published, superseded in payloads:
+        events.board_event_emit(grid_id=grid_id, type=events.NOTICE_PUBLISHED, payload=published)
+        if superseded:
+            events.board_event_emit(grid_id=grid_id, type=events.NOTICE_UPDATED, payload=superseded)
     return notice
 
 
@@ -131,7 +140,10 @@ def _locked_notice(actor: User, notice_id: int) -> Notice:
 
 
 def _notice_changed(notice: Notice, *, removed: bool = False) -> None:
+    """Tell each board its copy changed. Copies already off a board say nothing more."""
     for post in notice.posts.order_by("grid_id"):
+        if post.state != ContentState.VISIBLE and not removed:
+            continue
         if removed:
             events.board_events_redact(grid_id=post.grid_id, post_id=post.pk)
             events.board_event_emit(
@@ -146,7 +158,7 @@ def _notice_changed(notice: Notice, *, removed: bool = False) -> None:
 @transaction.atomic
 def notice_unpin(*, actor: User, notice_id: int) -> Notice:
     notice = _locked_notice(actor, notice_id)
-    if notice.unpinned_at is None:
+    if notice.unpinned_at is None and notice.withdrawn_at is None:
         notice.unpinned_at = timezone.now()
         notice.save(update_fields=["unpinned_at"])
         _notice_changed(notice)
@@ -214,11 +226,16 @@ def notice_read_mark(*, actor: User, notice_id: int) -> NoticeRead | None:
     return read
 
 
-def notice_unread_viewed(*, actor: User, notice: Notice, grid: Grid) -> None:
-    """Staff saw the contact details of residents who have not read: leave a trace."""
+def notice_unread_list(*, actor: User, notice: Notice, grid: Grid) -> list[Membership]:
+    """The grid's members who have not opened the notice, with their contact details, for
+    the grid's staff (the doors to knock on). Every look is written to the access log."""
+    if grid not in notice_grids(notice):
+        raise OutOfScope()
+    permissions.require_manage_grid(actor, grid)
     access_log_record(
         actor=actor,
         action="notice.unread_members",
         scope=f"grid:{grid.pk}",
         detail={"notice": notice.pk},
     )
+    return notice_unread_members(notice=notice, grid_id=grid.pk)

@@ -17,6 +17,7 @@ from grids.errors import (
     OutOfScope,
     RoleInvalid,
 )
+from grids.events import board_access_check_on_commit
 from grids.models import (
     JOIN_CODE_ALPHABET,
     Community,
@@ -65,6 +66,8 @@ def grid_join(*, user: User, code: str, micro_grid_id: int, unit: str = "") -> M
         current.left_at = now
         current.left_reason = Membership.LeftReason.MOVED
         current.save(update_fields=["left_at", "left_reason"])
+        if current.grid_id != grid.pk:
+            board_access_check_on_commit(grid_id=current.grid_id, user_id=user.pk)
     membership = Membership.objects.create(
         user=user, grid=grid, micro_grid=micro_grid, unit=unit, joined_at=now
     )
@@ -119,6 +122,7 @@ def membership_remove(*, actor: User, membership_id: int, reason: str = "") -> M
     membership.left_reason = Membership.LeftReason.REMOVED
     membership.removed_by = actor
     membership.save(update_fields=["left_at", "left_reason", "removed_by"])
+    board_access_check_on_commit(grid_id=membership.grid_id, user_id=membership.user_id)
     access_log_record(
         actor=actor,
         action="membership.removed",

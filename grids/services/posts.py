@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from grids.errors import CommentInvalid, OutOfScope, PostInvalid
 from grids.models import (
     Comment,
     ContentState,
+    Flag,
     Grid,
     Membership,
     Post,
@@ -62,7 +63,7 @@ def post_create(
     holds no locks); files of a post that then fails are deleted again.
     """
     permissions.require_view_grid(actor, grid)
-    if kind not in WRITABLE_KINDS and not ref_type:
+    if kind not in WRITABLE_KINDS:
         raise PostInvalid(_("Choose what kind of post this is."))
     body = _clean_text(body, limit=Post._meta.get_field("body").max_length, error=PostInvalid)
     if len(photos) > MAX_PHOTOS_PER_POST:
@@ -118,7 +119,7 @@ def _post_insert(*, actor, grid, kind, body, prepared, stored, ref_type, ref_id)
     return post
 
 
-def _locked_post(post_id: int) -> Post:
+def locked_post(post_id: int) -> Post:
     post = (
         Post.objects.select_for_update(of=("self",))
         .select_related("grid")
@@ -132,7 +133,7 @@ def _locked_post(post_id: int) -> Post:
 
 @transaction.atomic
 def post_update(*, actor: User, post_id: int, body: str) -> Post:
-    post = permissions.require_read_post(actor, _locked_post(post_id))
+    post = permissions.require_read_post(actor, locked_post(post_id))
     permissions.require_author(actor, post)
     if post.kind == PostKind.NOTICE:
         raise PostInvalid(_("Change a notice by publishing a new version of it."))
@@ -142,23 +143,26 @@ def post_update(*, actor: User, post_id: int, body: str) -> Post:
     post.body = body
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "edited_at"])
+    payload = post_payload(post.pk)
+    # What was said before the edit leaves the replay log too.
+    events.board_events_rewrite(grid_id=post.grid_id, post_id=post.pk, payload=payload)
     if post.state == ContentState.VISIBLE:
-        events.board_event_emit(
-            grid_id=post.grid_id, type=events.POST_UPDATED, payload=post_payload(post.pk)
-        )
+        events.board_event_emit(grid_id=post.grid_id, type=events.POST_UPDATED, payload=payload)
     return post
 
 
 @transaction.atomic
 def post_delete(*, actor: User, post_id: int) -> None:
     """The author takes their post down. The row stays (moderation history), unseen."""
-    post = permissions.require_read_post(actor, _locked_post(post_id))
+    post = permissions.require_read_post(actor, locked_post(post_id))
     permissions.require_author(actor, post)
     if post.kind == PostKind.NOTICE:
         raise PostInvalid(_("Withdraw a notice from the notice page."))
     was_visible = post.state == ContentState.VISIBLE
     post.state = ContentState.DELETED
-    post.save(update_fields=["state"])
+    post.review_pending = False
+    post.save(update_fields=["state", "review_pending"])
+    Flag.objects.filter(post=post, resolved_at__isnull=True).update(resolved_at=timezone.now())
     events.board_events_redact(grid_id=post.grid_id, post_id=post.pk)
     if was_visible:
         events.board_event_emit(
@@ -170,7 +174,7 @@ def post_delete(*, actor: User, post_id: int) -> None:
 def comment_create(
     *, actor: User, post_id: int, body: str, reply_to_id: int | None = None
 ) -> Comment:
-    post = permissions.require_read_post(actor, _locked_post(post_id))
+    post = permissions.require_read_post(actor, locked_post(post_id))
     if post.state != ContentState.VISIBLE:
         raise CommentInvalid(_("This post can no longer be commented on."))
     body = _clean_text(body, limit=Comment._meta.get_field("body").max_length, error=CommentInvalid)
@@ -192,7 +196,7 @@ def comment_create(
         body=body,
         reply_to=reply_to,
     )
-    Post.objects.filter(pk=post.pk).update(comment_count=post.comment_count + 1)
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
     comment = Comment.objects.select_related("author", "reply_to__author").get(pk=comment.pk)
     data = CommentSerializer(comment).data
     events.board_event_emit(
@@ -223,19 +227,33 @@ def comment_create(
 
 @transaction.atomic
 def comment_delete(*, actor: User, comment_id: int) -> None:
-    comment = Comment.objects.select_for_update(of=("self",)).filter(pk=comment_id).first()
+    """The author takes a comment back, even under a post since hidden (their words, their
+    right). Locks the post, then the comment: the order moderation uses too."""
+    post_id = Comment.objects.filter(pk=comment_id).values_list("post_id", flat=True).first()
+    if post_id is None:
+        raise OutOfScope()
+    post = locked_post(post_id)
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).filter(pk=comment_id, post=post).first()
+    )
     if comment is None or comment.state == ContentState.DELETED:
         raise OutOfScope()
-    post = permissions.require_read_post(actor, _locked_post(comment.post_id))
+    permissions.require_view_grid(actor, post.grid)
     permissions.require_author(actor, comment)
     was_visible = comment.state == ContentState.VISIBLE
     comment.state = ContentState.DELETED
-    comment.save(update_fields=["state"])
+    comment.review_pending = False
+    comment.save(update_fields=["state", "review_pending"])
+    Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
     if was_visible:
-        _comment_removed(post=post, comment_id=comment.pk)
+        comment_removed(post=post, comment_id=comment.pk)
+    else:
+        events.board_events_redact(grid_id=post.grid_id, post_id=post.pk, comment_id=comment.pk)
 
 
-def _comment_removed(*, post: Post, comment_id: int) -> None:
+def comment_removed(*, post: Post, comment_id: int) -> None:
     """Shared by authors deleting and moderators hiding: recount, tell the board."""
     events.board_events_redact(grid_id=post.grid_id, post_id=post.pk, comment_id=comment_id)
     count = Comment.objects.filter(post=post, state=ContentState.VISIBLE).count()
@@ -252,7 +270,7 @@ def reaction_set(*, actor: User, post_id: int, reaction: str, on: bool = True) -
     """Add or take back a reaction; idempotent. Returns the post's counts."""
     if reaction not in Reaction.values:
         raise PostInvalid(_("Choose one of the offered reactions."))
-    post = permissions.require_read_post(actor, _locked_post(post_id))
+    post = permissions.require_read_post(actor, locked_post(post_id))
     if post.state != ContentState.VISIBLE:
         raise PostInvalid(_("This post can no longer be reacted to."))
     if on:

@@ -20,7 +20,7 @@ from grids.errors import OutOfScope
 from grids.forms import CommentForm, FlagForm, NoticeForm, PostForm
 from grids.models import Comment, Community, Flag, Grid, Notice, Post, Reaction
 from grids.selectors import board as selectors
-from grids.selectors.places import home_membership
+from grids.selectors.places import grid_from_param, home_membership
 from grids.services import moderation, notices, posts
 from residents.errors import ServiceError
 
@@ -243,7 +243,8 @@ def mute(request, post_id: int):
         messages.error(request, str(error.message))
     else:
         messages.success(
-            request, _("You will no longer see posts by %(name)s.") % {"name": post.author}
+            request,
+            _("You will no longer see posts by %(name)s.") % {"name": post.author.display_name},
         )
     return redirect("board", grid_id=post.grid_id)
 
@@ -326,25 +327,21 @@ def notice_list(request, community_id: int):
 def notice_receipts(request, notice_id: int):
     """Read rate per grid; for one grid, who has not read it (doors to knock on)."""
     notice = Notice.objects.select_related("community").filter(pk=notice_id).first()
-    grid_id = request.GET.get("grid")
+    grid_param = request.GET.get("grid", "")
     grid = None
-    if grid_id and grid_id.isdigit():
-        grid = Grid.objects.filter(pk=int(grid_id)).first()
-        if notice is None or grid is None or grid not in selectors.notice_grids(notice):
+    if grid_param:
+        grid = grid_from_param(grid_param)
+        if notice is None or grid is None:
             raise Http404
-        try:
-            permissions.require_manage_grid(request.user, grid)
-        except OutOfScope:
-            raise Http404 from None
     else:
         if notice is None:
             raise Http404
         _community_for_notices(request, notice.community_id)
-    rates = selectors.notice_read_rates(notice)
     unread = []
     if grid is not None:
-        unread = selectors.notice_unread_members(notice=notice, grid_id=grid.pk)
-        notices.notice_unread_viewed(actor=request.user, notice=notice, grid=grid)
+        unread = notices.notice_unread_list(actor=request.user, notice=notice, grid=grid)
+    rates = selectors.notice_read_rates(notice)
+    if grid is not None:
         rates["grids"] = [r for r in rates["grids"] if r["grid"] == grid.pk]
     return render(
         request,

@@ -54,13 +54,19 @@
   function refreshPost(postId) {
     var card = feed.querySelector('[data-post="' + postId + '"]');
     if (!card) return;
-    if (card.contains(document.activeElement) && document.activeElement.tagName === "INPUT") {
+    var typing = document.activeElement;
+    if (card.contains(typing) && /^(INPUT|TEXTAREA|SELECT)$/.test(typing.tagName)) {
       card.dataset.stale = "1"; // do not wipe what someone is typing; refresh on blur
       return;
     }
+    var ticket = String((parseInt(card.dataset.ticket || "0", 10) || 0) + 1);
+    card.dataset.ticket = ticket;
     fetchCard(postId, false).then(function (el) {
-      if (!el) { card.remove(); return; }
-      card.replaceWith(el);
+      var current = feed.querySelector('[data-post="' + postId + '"]');
+      if (!current || current.dataset.ticket !== ticket) return; // a newer fetch is coming
+      if (!el) { current.remove(); return; }
+      el.dataset.ticket = ticket;
+      current.replaceWith(el);
     });
   }
 
@@ -138,16 +144,17 @@
     if (socket && socket.readyState <= 1) return;
     setStatus("connecting");
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root.dataset.ws);
+    // ?after= asks for everything since the last event applied, before any live one.
+    socket = new WebSocket(scheme + location.host + root.dataset.ws + "?after=" + lastSeq);
     socket.onopen = function () {
       attempt = 0;
       setStatus("live");
-      socket.send(JSON.stringify({ type: "resume", after: lastSeq }));
     };
     socket.onmessage = function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (event.type === "hello" || event.type === "resumed" || event.type === "error") return;
+      if (event.type === "reset") { location.reload(); return; } // away too long: start fresh
       if (event.type === "skip") { if (event.seq > lastSeq) lastSeq = event.seq; return; }
       onEvent(event);
     };

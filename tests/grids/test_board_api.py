@@ -933,3 +933,15 @@ def test_a_decision_with_a_bad_action_or_post_is_a_400(world):
         assert response.status_code == 400
         assert response.json()["code"] == "invalid"
     assert not ModerationAction.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["²", "１", "1e3", "9" * 40])
+def test_odd_digits_in_grid_parameters_are_a_clear_no_not_a_500(world, value):
+    notice = notices.notice_publish(
+        actor=world.cadre_east, community=world.east, title="t", body="b"
+    )
+    client = api(world.cadre_east)
+    receipts = client.get(f"/api/v1/notices/{notice.pk}/receipts/", {"grid": value})
+    queue = client.get("/api/v1/moderation/queue/", {"grid": value})
+    mine = client.get("/api/v1/me/notifications/", {"after": value})
+    assert (receipts.status_code, queue.status_code, mine.status_code) == (404, 404, 400)

@@ -441,3 +441,100 @@ def test_comments_list_only_visible_ones(world):
     (decorated,) = selectors.posts_decorate([post], viewer=world.resident_a)
     assert [c.pk for c in decorated.comment_list] == [kept.pk]
     assert Comment.objects.count() == 2
+
+
+# Taken-down words stay down (the replay log included)
+
+
+def all_payloads(grid) -> str:
+    return str([e.payload for e in events_of(grid)])
+
+
+def test_an_edit_leaves_no_trace_of_the_old_words_in_the_log(world):
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="我的电话13800001234")
+    posts.post_update(actor=world.resident_a, post_id=post.pk, body="请私信我")
+    assert "13800001234" not in all_payloads(world.grid_a)
+    assert [e.payload["post"]["body"] for e in events_of(world.grid_a)] == ["请私信我"] * 2
+
+
+def test_a_hidden_comment_leaves_no_copy_inside_later_post_events(world):
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="1")
+    comment = posts.comment_create(actor=world.resident_a2, post_id=post.pk, body="难听的话")
+    posts.post_update(actor=world.resident_a, post_id=post.pk, body="2")
+    moderation.moderation_decide(
+        actor=world.worker_a, post_id=post.pk, comment_id=comment.pk, action="hide"
+    )
+    assert "难听的话" not in all_payloads(world.grid_a)
+
+
+def test_restoring_a_comment_under_a_hidden_post_does_not_resurface_the_post(world):
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="隐藏的正文")
+    comment = posts.comment_create(actor=world.resident_a2, post_id=post.pk, body="c")
+    moderation.moderation_decide(
+        actor=world.worker_a, post_id=post.pk, comment_id=comment.pk, action="hide"
+    )
+    moderation.moderation_decide(actor=world.worker_a, post_id=post.pk, action="hide")
+    moderation.moderation_decide(
+        actor=world.worker_a, post_id=post.pk, comment_id=comment.pk, action="restore"
+    )
+    assert "隐藏的正文" not in all_payloads(world.grid_a)
+
+
+def test_unpinning_a_withdrawn_notice_says_nothing_more(world):
+    notice = notices.notice_publish(
+        actor=world.cadre_east, community=world.east, title="保密标题", body="b"
+    )
+    notices.notice_withdraw(actor=world.cadre_east, notice_id=notice.pk)
+    before = len(events_of(world.grid_a))
+    notices.notice_unpin(actor=world.cadre_east, notice_id=notice.pk)
+    assert len(events_of(world.grid_a)) == before
+    assert "保密标题" not in all_payloads(world.grid_a)
+
+
+def test_a_withdrawn_notice_is_gone_for_residents_but_kept_for_cadres(world):
+    notice = notices.notice_publish(
+        actor=world.cadre_east, community=world.east, title="t", body="b"
+    )
+    notices.notice_withdraw(actor=world.cadre_east, notice_id=notice.pk)
+    with pytest.raises(OutOfScope):
+        notices.notice_read_mark(actor=world.resident_a, notice_id=notice.pk)
+    assert notices.notice_read_mark(actor=world.cadre_east, notice_id=notice.pk) is None
+
+
+def test_notices_are_not_reported_or_moderated_like_posts(world, settings):
+    settings.BOARD_FLAGS_TO_HIDE = 1
+    notice = notices.notice_publish(
+        actor=world.cadre_east,
+        community=world.east,
+        title="财务公开",
+        body="b",
+        category=Notice.Category.AFFAIRS,
+    )
+    post = notice.posts.get(grid=world.grid_a)
+    with pytest.raises(FlagInvalid):
+        moderation.flag_create(actor=world.resident_a, post_id=post.pk, reason="false")
+    with pytest.raises(FlagInvalid):
+        moderation.moderation_decide(actor=world.worker_a, post_id=post.pk, action="hide")
+    assert [p.pk for p in selectors.pinned_for_grid(grid=world.grid_a)] == [post.pk]
+
+
+def test_deleting_reported_words_takes_them_out_of_the_review_queue(world):
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="要删的")
+    comment = posts.comment_create(actor=world.resident_a, post_id=post.pk, body="也要删")
+    moderation.flag_create(actor=world.resident_a2, post_id=post.pk, reason="spam")
+    moderation.flag_create(
+        actor=world.resident_a2, post_id=post.pk, comment_id=comment.pk, reason="spam"
+    )
+    posts.comment_delete(actor=world.resident_a, comment_id=comment.pk)
+    posts.post_delete(actor=world.resident_a, post_id=post.pk)
+    assert selectors.review_queue(grids=[world.grid_a.pk]) == []
+    assert not Flag.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_an_author_takes_back_a_comment_even_under_a_hidden_post(world):
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="1")
+    comment = posts.comment_create(actor=world.resident_a2, post_id=post.pk, body="我的话")
+    moderation.moderation_decide(actor=world.worker_a, post_id=post.pk, action="hide")
+    posts.comment_delete(actor=world.resident_a2, comment_id=comment.pk)
+    comment.refresh_from_db()
+    assert comment.state == ContentState.DELETED

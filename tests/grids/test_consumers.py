@@ -15,7 +15,7 @@ from django.test import Client
 from community.asgi import application
 from grids.events import board_group
 from grids.models import BoardEvent
-from grids.services import moderation, notices, posts
+from grids.services import moderation, notices, places, posts
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -296,4 +296,64 @@ async def test_an_idle_socket_still_hears_the_board_after_the_layers_blocking_wa
     await sync_to_async(posts.post_create)(actor=world.resident_a, grid=world.grid_a, body="还在吗")
     event = await board.receive_json_from(timeout=5)
     assert event["post"]["body"] == "还在吗"
+    await board.disconnect()
+
+
+async def test_a_removed_members_socket_is_closed(world):
+    member = world.members["a"][1]
+    board, connected, _ = await open_board(world.grid_a.pk, user=member.user)
+    assert connected
+    await hello(board)
+    await sync_to_async(places.membership_remove)(actor=world.worker_a, membership_id=member.pk)
+    closed = await board.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4403}
+    await board.disconnect()
+
+
+async def test_a_reconnect_with_after_gets_the_missed_events_before_any_live_one(world):
+    for body in ("一", "二"):
+        await sync_to_async(posts.post_create)(actor=world.resident_a, grid=world.grid_a, body=body)
+    headers = [
+        (b"host", b"127.0.0.1:8000"),
+        (b"origin", ORIGIN.encode()),
+        (
+            b"cookie",
+            f"sessionid={await sync_to_async(session_cookie_for)(world.resident_a2)}".encode(),
+        ),
+    ]
+    board = WebsocketCommunicator(
+        application, f"/ws/grids/{world.grid_a.pk}/?after=0", headers=headers
+    )
+    connected, _ = await board.connect()
+    assert connected
+    assert (await hello(board))["seq"] == 2
+    await sync_to_async(posts.post_create)(actor=world.resident_a, grid=world.grid_a, body="三")
+    got = [await board.receive_json_from(timeout=5) for _ in range(3)]
+    assert [(e["seq"], e["post"]["body"]) for e in got] == [(1, "一"), (2, "二"), (3, "三")]
+    assert await board.receive_nothing(timeout=0.3)
+    await board.disconnect()
+
+
+async def test_too_long_an_absence_is_told_to_reload(world, monkeypatch):
+    monkeypatch.setattr("grids.consumers.MAX_REPLAY", 2)
+    for body in ("一", "二", "三"):
+        await sync_to_async(posts.post_create)(actor=world.resident_a, grid=world.grid_a, body=body)
+    board, connected, _ = await open_board(world.grid_a.pk, user=world.resident_a2)
+    assert connected
+    await hello(board)
+    await board.send_json_to({"type": "resume", "after": 0})
+    assert await board.receive_json_from(timeout=5) == {"type": "reset", "seq": 3}
+    await board.disconnect()
+
+
+async def test_a_muted_members_comment_arrives_as_a_skip(world):
+    post = await sync_to_async(posts.post_create)(
+        actor=world.resident_a2, grid=world.grid_a, body="1"
+    )
+    await sync_to_async(moderation.mute_set)(actor=world.resident_a2, user_id=world.resident_a.pk)
+    board, connected, _ = await open_board(world.grid_a.pk, user=world.resident_a2)
+    assert connected
+    await hello(board)
+    await sync_to_async(posts.comment_create)(actor=world.resident_a, post_id=post.pk, body="吵")
+    assert (await board.receive_json_from(timeout=5))["type"] == "skip"
     await board.disconnect()
