@@ -22,7 +22,7 @@ class NotificationsView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "after", int, description="Only those after this id, oldest first (catch-up)"
+                "after", int, description="Only those after this seq, oldest first (catch-up)"
             ),
             OpenApiParameter("cursor", str),
         ],
@@ -34,9 +34,10 @@ class NotificationsView(APIView):
         if after is not None:
             if not (after.isascii() and after.isdecimal()) or len(after) > 18:
                 raise serializers.ValidationError({"after": [_("A whole number.")]})
-            rows = notifications_for(request.user).filter(id__gt=int(after)).order_by("id")[:200]
+            rows = notifications_for(request.user).filter(seq__gt=int(after)).order_by("seq")[:200]
             return Response(_rows(list(rows)))
         paginator = NewestFirstCursorPagination()
+        paginator.ordering = ("-seq",)
         page = paginator.paginate_queryset(notifications_for(request.user), request, view=self)
         return paginator.get_paginated_response(_rows(page))
 

@@ -1,10 +1,12 @@
+from urllib.parse import parse_qs
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from residents.events import user_group
-from residents.models import Notification
+from residents.models import Notification, NotificationStream
 
 BATCH = 200
 
@@ -12,8 +14,9 @@ BATCH = 200
 class MeConsumer(AsyncJsonWebsocketConsumer):
     """The signed-in user's own stream, in Notification id order.
 
-    Read-only: clients write through REST. `{"type": "resume", "after": id}`
-    sends everything after `id`; otherwise the stream starts from now.
+    Read-only: clients write through REST. `?after=<seq>` in the URL (or a
+    `{"type": "resume", "after": seq}` message) sends everything after `seq`;
+    otherwise the stream starts from now.
     """
 
     async def connect(self) -> None:
@@ -25,9 +28,13 @@ class MeConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined = [user_group(user.pk), *await self.shared_groups(user)]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
-        self.last_id = await self.latest_id()
+        self.last_seq = await self.latest_seq()
         await self.accept()
-        await self.send_json({"type": "hello", "last_id": self.last_id})
+        await self.send_json({"type": "hello", "seq": self.last_seq})
+        after = _after_param(self.scope)
+        if after is not None and after < self.last_seq:
+            self.last_seq = after
+            await self.send_pending()
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):
@@ -36,12 +43,12 @@ class MeConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs) -> None:
         if isinstance(content, dict) and content.get("type") == "resume":
             after = content.get("after")
-            if not isinstance(after, int) or after < 0:
+            if isinstance(after, bool) or not isinstance(after, int) or after < 0:
                 await self.send_json(
                     {"type": "error", "code": "resume_invalid", "detail": "after: an id >= 0"}
                 )
                 return
-            self.last_id = after
+            self.last_seq = after
             await self.send_pending()
             return
         await self.send_json({"type": "error", "code": "read_only", "detail": "read-only stream"})
@@ -51,10 +58,10 @@ class MeConsumer(AsyncJsonWebsocketConsumer):
 
     async def send_pending(self) -> None:
         while True:
-            events = await self.events_after(self.last_id)
+            events = await self.events_after(self.last_seq)
             for event in events:
                 await self.send_json(event)
-                self.last_id = event["id"]
+                self.last_seq = event["seq"]
             if len(events) < BATCH:
                 return
 
@@ -65,16 +72,18 @@ class MeConsumer(AsyncJsonWebsocketConsumer):
         return list(import_string(settings.ME_STREAM_GROUPS)(user))
 
     @database_sync_to_async
-    def latest_id(self) -> int:
-        last = (
-            Notification.objects.filter(user_id=self.user_id)
-            .order_by("-id")
-            .values_list("id", flat=True)
-            .first()
-        )
-        return last or 0
+    def latest_seq(self) -> int:
+        stream = NotificationStream.objects.filter(user_id=self.user_id).first()
+        return stream.seq if stream else 0
 
     @database_sync_to_async
     def events_after(self, after: int) -> list[dict]:
-        rows = Notification.objects.filter(user_id=self.user_id, id__gt=after).order_by("id")
+        rows = Notification.objects.filter(user_id=self.user_id, seq__gt=after).order_by("seq")
         return [n.as_event() for n in rows[:BATCH]]
+
+
+def _after_param(scope) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin1")).get("after")
+    if not values or not (values[0].isascii() and values[0].isdecimal()) or len(values[0]) > 18:
+        return None
+    return int(values[0])

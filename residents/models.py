@@ -111,16 +111,31 @@ class AccessLog(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.scope}"
 
 
+class NotificationStream(models.Model):
+    """Where a user's personal stream is up to. Its row lock orders their notifications:
+    seq n+1 never commits before seq n, so a reader following `seq` misses nothing."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    seq = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.seq}"
+
+
 class Notification(models.Model):
     """An in-app notification, and the personal live stream's event log.
 
-    `/ws/me/` sends these in id order; a client that reconnects asks for
-    everything after the last id it saw, so nothing personal is lost.
+    `/ws/me/` sends these in `seq` order (per user, without gaps); a client that
+    reconnects asks for everything after the last seq it saw, so nothing
+    personal is lost.
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    seq = models.BigIntegerField()
     type = models.CharField(max_length=40)
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
@@ -129,8 +144,17 @@ class Notification(models.Model):
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        ordering = ["-id"]
-        indexes = [models.Index(fields=["user", "id"], name="notification_user_idx")]
+        ordering = ["-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "seq"], name="notification_unique_seq"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} for {self.user_id}"
@@ -138,7 +162,7 @@ class Notification(models.Model):
     def as_event(self) -> dict:
         return {
             "type": self.type,
-            "id": self.pk,
+            "seq": self.seq,
             "created_at": self.created_at.isoformat(),
             **self.payload,
         }

@@ -6,9 +6,10 @@ from residents.models import Notification, User
 
 
 def notifications_for(user: User) -> QuerySet[Notification]:
-    """Newest first; index notification_user_idx (user, id)."""
-    return Notification.objects.filter(user=user).order_by("-id")
+    """Newest first; the unique index notification_unique_seq (user, seq)."""
+    return Notification.objects.filter(user=user).order_by("-seq")
 
 
 def unread_count(user: User) -> int:
+    """Partial index notification_unread_idx."""
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -26,6 +26,7 @@ class NotificationSerializer(serializers.Serializer):
     """One entry of my personal stream; the same shape /ws/me/ sends."""
 
     id = serializers.IntegerField()
+    seq = serializers.IntegerField(help_text="Position in my stream; `after` takes it")
     type = serializers.CharField()
     created_at = serializers.DateTimeField()
     read = serializers.BooleanField()
@@ -33,4 +34,4 @@ class NotificationSerializer(serializers.Serializer):
 
 
 class NotificationsReadSerializer(serializers.Serializer):
-    up_to = serializers.IntegerField(min_value=0, help_text="Mark this id and older as read")
+    up_to = serializers.IntegerField(min_value=0, help_text="Mark this seq and older as read")

@@ -49,7 +49,7 @@ def access_log_record(
 
 @transaction.atomic
 def notifications_mark_read(*, user: User, up_to: int) -> int:
-    """Mark the user's notifications up to `up_to` read; returns how many changed."""
-    return Notification.objects.filter(user=user, id__lte=up_to, read_at__isnull=True).update(
+    """Mark the user's notifications up to seq `up_to` read; returns how many changed."""
+    return Notification.objects.filter(user=user, seq__lte=up_to, read_at__isnull=True).update(
         read_at=timezone.now()
     )

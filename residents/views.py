@@ -32,5 +32,5 @@ def notifications(request):
     """My notifications, newest first; opening the page marks them read."""
     rows = list(notifications_for(request.user)[:100])
     if rows:
-        notifications_mark_read(user=request.user, up_to=rows[0].pk)
+        notifications_mark_read(user=request.user, up_to=rows[0].seq)
     return render(request, "residents/notifications.html", {"notifications": rows})

@@ -39,12 +39,12 @@ async def connect(cookie: str | None, origin: str = "http://127.0.0.1:8000"):
     if connected:
         hello = await communicator.receive_json_from(timeout=5)
         assert hello["type"] == "hello"
-        communicator.last_id = hello["last_id"]
+        communicator.last_seq = hello["seq"]
     return communicator, connected, code
 
 
 def without_stamp(event: dict) -> dict:
-    return {k: v for k, v in event.items() if k not in ("id", "created_at")}
+    return {k: v for k, v in event.items() if k not in ("seq", "created_at")}
 
 
 async def test_an_anonymous_socket_is_refused():
@@ -71,7 +71,7 @@ async def test_a_resident_hears_when_the_grid_worker_verifies_them(world):
 
     event = await communicator.receive_json_from(timeout=5)
     assert without_stamp(event) == {"type": "membership.verified", "grid": world.grid_a.pk}
-    assert event["id"] > communicator.last_id
+    assert event["seq"] == communicator.last_seq + 1
     await communicator.disconnect()
 
 
@@ -101,7 +101,7 @@ async def test_a_reconnecting_client_gets_what_it_missed_in_order_once(world):
     cookie = await sync_to_async(session_cookie_for)(member.user)
     first, connected, _code = await connect(cookie)
     assert connected
-    seen = first.last_id
+    seen = first.last_seq
     await first.disconnect()
 
     # While the phone sleeps: verified, then a reply to their post.
@@ -116,7 +116,7 @@ async def test_a_reconnecting_client_gets_what_it_missed_in_order_once(world):
     await again.send_json_to({"type": "resume", "after": seen})
     missed = [await again.receive_json_from(timeout=5) for _ in range(2)]
     assert [e["type"] for e in missed] == ["membership.verified", "reply.post"]
-    assert missed[0]["id"] < missed[1]["id"]
+    assert [e["seq"] for e in missed] == [seen + 1, seen + 2]
     assert missed[1]["excerpt"] == "我有"
     assert await again.receive_nothing(timeout=0.3)
     await again.disconnect()
@@ -141,3 +141,21 @@ async def test_a_notice_reaches_the_personal_streams_of_its_grids_members_only(w
     assert await other.receive_nothing(timeout=0.5)
     await mine.disconnect()
     await other.disconnect()
+
+
+async def test_connecting_with_after_replays_before_anything_live(world):
+    member = world.members["a"][0]
+    await sync_to_async(services.membership_verify)(actor=world.worker_a, membership_id=member.pk)
+    cookie = await sync_to_async(session_cookie_for)(member.user)
+    headers = [
+        (b"origin", b"http://127.0.0.1:8000"),
+        (b"host", b"127.0.0.1:8000"),
+        (b"cookie", f"sessionid={cookie}".encode()),
+    ]
+    me = WebsocketCommunicator(application, "/ws/me/?after=0", headers=headers)
+    connected, _ = await me.connect()
+    assert connected
+    assert (await me.receive_json_from(timeout=5))["type"] == "hello"
+    replayed = await me.receive_json_from(timeout=5)
+    assert (replayed["type"], replayed["seq"]) == ("membership.verified", 1)
+    await me.disconnect()

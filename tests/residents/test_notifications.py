@@ -20,8 +20,8 @@ def test_a_reply_lands_in_my_notifications_and_reading_them_clears_the_count(wor
         ("reply.post", False, "我有")
     ]
     after = api.get("/api/v1/me/notifications/", {"after": 0}).json()
-    assert [r["id"] for r in after] == [rows[0]["id"]]
-    assert api.post("/api/v1/me/notifications/read/", {"up_to": rows[0]["id"]}).json() == {
+    assert [r["seq"] for r in after] == [rows[0]["seq"]] == [1]
+    assert api.post("/api/v1/me/notifications/read/", {"up_to": rows[0]["seq"]}).json() == {
         "unread": 0
     }
     assert api.get("/api/v1/me/notifications/", {"after": "x"}).status_code == 400
