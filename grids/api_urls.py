@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grids.api import board
+from grids.api import board, moderation, notices
 from grids.api import places as api
 
 urlpatterns = [
@@ -42,7 +42,7 @@ urlpatterns += [
     path("grids/<int:grid_id>/events/", board.GridEventsView.as_view(), name="api-grid-events"),
     path(
         "grids/<int:grid_id>/moderation-log/",
-        board.ModerationLogView.as_view(),
+        moderation.ModerationLogView.as_view(),
         name="api-grid-moderation-log",
     ),
     path("posts/<int:post_id>/", board.PostDetailView.as_view(), name="api-post"),
@@ -55,28 +55,28 @@ urlpatterns += [
         board.CommentFlagView.as_view(),
         name="api-comment-flags",
     ),
-    path("moderation/queue/", board.ReviewQueueView.as_view(), name="api-review-queue"),
+    path("moderation/queue/", moderation.ReviewQueueView.as_view(), name="api-review-queue"),
     path(
         "moderation/decisions/",
-        board.ModerationDecisionView.as_view(),
+        moderation.ModerationDecisionView.as_view(),
         name="api-moderation-decisions",
     ),
-    path("mutes/<int:user_id>/", board.MuteView.as_view(), name="api-mute"),
+    path("mutes/<int:user_id>/", moderation.MuteView.as_view(), name="api-mute"),
     path(
         "communities/<int:community_id>/notices/",
-        board.CommunityNoticesView.as_view(),
+        notices.CommunityNoticesView.as_view(),
         name="api-community-notices",
     ),
-    path("notices/<int:notice_id>/", board.NoticeDetailView.as_view(), name="api-notice"),
+    path("notices/<int:notice_id>/", notices.NoticeDetailView.as_view(), name="api-notice"),
     path(
         "notices/<int:notice_id>/receipts/",
-        board.NoticeReceiptsView.as_view(),
+        notices.NoticeReceiptsView.as_view(),
         name="api-notice-receipts",
     ),
     *[
         path(
             f"notices/<int:notice_id>/{action}/",
-            board.NoticeActionView.as_view(action=action),
+            notices.NoticeActionView.as_view(action=action),
             name=f"api-notice-{action}",
         )
         for action in ("unpin", "withdraw", "supersede")

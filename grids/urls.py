@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from grids.views import board
+from grids.views import board, notices
 from grids.views import places as views
 
 urlpatterns = [
@@ -33,8 +33,8 @@ urlpatterns += [
     path("posts/<int:post_id>/report/", board.flag_add, name="flag-add"),
     path("posts/<int:post_id>/mute-author/", board.mute, name="mute-author"),
     path("comments/<int:comment_id>/delete/", board.comment_delete, name="comment-delete"),
-    path("notices/<int:notice_id>/", board.notice_detail, name="notice"),
-    path("notices/<int:notice_id>/receipts/", board.notice_receipts, name="notice-receipts"),
-    path("notices/<int:notice_id>/<str:action>/", board.notice_action, name="notice-action"),
-    path("communities/<int:community_id>/notices/", board.notice_list, name="notices"),
+    path("notices/<int:notice_id>/", notices.notice_detail, name="notice"),
+    path("notices/<int:notice_id>/receipts/", notices.notice_receipts, name="notice-receipts"),
+    path("notices/<int:notice_id>/<str:action>/", notices.notice_action, name="notice-action"),
+    path("communities/<int:community_id>/notices/", notices.notice_list, name="notices"),
 ]

@@ -1,4 +1,5 @@
-"""REST API of the grid boards: parse → service/selector → serialize."""
+"""REST API of the grid boards (posts, comments, reactions, reports, catch-up):
+parse → service/selector → serialize. Notices and moderation have modules of their own."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -14,26 +15,19 @@ from grids import permissions
 from grids.api.places import ERRORS
 from grids.errors import OutOfScope
 from grids.events import event_message
-from grids.models import Comment, Community, Grid, ModerationAction, Notice, Post, PostKind
+from grids.models import Comment, Grid, Post, PostKind
 from grids.selectors import board as selectors
-from grids.selectors.places import grid_from_param, grids_managed_by
+from grids.selectors.places import grid_by_id
 from grids.serializers.board import (
     CommentCreateSerializer,
     CommentSerializer,
     FlagCreateSerializer,
-    ModerationActionSerializer,
-    ModerationDecisionSerializer,
-    NoticeCreateSerializer,
-    NoticeReceiptsSerializer,
-    NoticeSerializer,
-    NoticeSupersedeSerializer,
     PostCreateSerializer,
     PostSerializer,
     PostUpdateSerializer,
     ReactionSerializer,
-    ReviewItemSerializer,
 )
-from grids.services import moderation, notices, posts
+from grids.services import moderation, posts
 from residents.models import User
 
 
@@ -86,7 +80,7 @@ class GridPostsView(APIView):
         summary="A grid's board, newest first; pinned notices on the first page",
     )
     def get(self, request, grid_id: int):
-        grid = permissions.require_view_grid(request.user, _grid(grid_id))
+        grid = permissions.require_view_grid(request.user, grid_by_id(grid_id))
         filters = FeedFilter(request.query_params, queryset=Post.objects.none())
         if not filters.is_valid():
             raise ValidationError(filters.errors)
@@ -126,7 +120,7 @@ class GridPostsView(APIView):
         summary="Post on a grid's board (up to 9 photos, field `photos`)",
     )
     def post(self, request, grid_id: int):
-        grid = permissions.require_view_grid(request.user, _grid(grid_id))
+        grid = permissions.require_view_grid(request.user, grid_by_id(grid_id))
         data = PostCreateSerializer(
             data={
                 "kind": request.data.get("kind", PostKind.CHAT),
@@ -137,10 +131,6 @@ class GridPostsView(APIView):
         data.is_valid(raise_exception=True)
         post = posts.post_create(actor=request.user, grid=grid, **data.validated_data)
         return Response(_post_data(request.user, post.pk), status=status.HTTP_201_CREATED)
-
-
-def _grid(grid_id: int) -> Grid | None:
-    return Grid.objects.select_related("community").filter(pk=grid_id).first()
 
 
 def _post_data(user: User, post_id: int) -> dict:
@@ -271,7 +261,7 @@ class GridEventsView(APIView):
         summary="Every board event after a seq, in order (catch-up after a reconnect)",
     )
     def get(self, request, grid_id: int):
-        grid = permissions.require_view_grid(request.user, _grid(grid_id))
+        grid = permissions.require_view_grid(request.user, grid_by_id(grid_id))
         try:
             after = int(request.query_params.get("after", ""))
         except ValueError:
@@ -284,203 +274,3 @@ class GridEventsView(APIView):
         return Response(
             {"seq": seq, "events": events, "more": len(rows) == selectors.EVENTS_PER_RESUME}
         )
-
-
-class ReviewQueueView(APIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("grid", int, required=False)],
-        responses={200: ReviewItemSerializer(many=True), **ERRORS},
-        summary="Reported posts and comments in the grids I serve",
-    )
-    def get(self, request):
-        managed = _managed_grid_ids(request.user, request.query_params.get("grid"))
-        return Response(ReviewItemSerializer(selectors.review_queue(grids=managed), many=True).data)
-
-
-def _managed_grid_ids(user: User, grid_param: str | None) -> list[int]:
-    if grid_param:
-        return [permissions.require_manage_grid(user, grid_from_param(grid_param)).pk]
-    return list(grids_managed_by(user).values_list("pk", flat=True))
-
-
-DECISION = inline_serializer(
-    "ModerationDecisionInput",
-    {
-        "post": serializers.IntegerField(),
-        "comment": serializers.IntegerField(required=False, allow_null=True),
-        "action": serializers.ChoiceField(choices=["hide", "restore", "warn"]),
-        "reason": serializers.CharField(required=False, allow_blank=True),
-    },
-)
-
-
-class ModerationDecisionView(APIView):
-    @extend_schema(
-        request=DECISION,
-        responses={201: ModerationActionSerializer, **ERRORS},
-        summary="Hide, restore or warn (grid staff)",
-    )
-    def post(self, request):
-        data = ModerationDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            post_id = int(request.data.get("post"))
-            comment_id = request.data.get("comment")
-            comment_id = int(comment_id) if comment_id not in (None, "") else None
-        except (TypeError, ValueError):
-            raise ValidationError({"post": [_("Which post? Give its id.")]}) from None
-        action = moderation.moderation_decide(
-            actor=request.user, post_id=post_id, comment_id=comment_id, **data.validated_data
-        )
-        return Response(ModerationActionSerializer(action).data, status=status.HTTP_201_CREATED)
-
-
-class ModerationLogView(APIView):
-    @extend_schema(
-        responses={200: ModerationActionSerializer(many=True), **ERRORS},
-        summary="Every moderation decision in a grid, newest first",
-    )
-    def get(self, request, grid_id: int):
-        grid = permissions.require_manage_grid(request.user, _grid(grid_id))
-        paginator = NewestFirstCursorPagination()
-        page = paginator.paginate_queryset(
-            ModerationAction.objects.filter(grid=grid).select_related("actor"), request, view=self
-        )
-        return paginator.get_paginated_response(ModerationActionSerializer(page, many=True).data)
-
-
-class MuteView(APIView):
-    @extend_schema(request=None, responses={204: None, **ERRORS}, summary="Mute a member")
-    def put(self, request, user_id: int):
-        moderation.mute_set(actor=request.user, user_id=user_id, muted=True)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(responses={204: None, **ERRORS}, summary="Unmute a member")
-    def delete(self, request, user_id: int):
-        moderation.mute_set(actor=request.user, user_id=user_id, muted=False)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _community(community_id: int) -> Community | None:
-    return Community.objects.filter(pk=community_id).first()
-
-
-class CommunityNoticesView(APIView):
-    @extend_schema(
-        responses={200: NoticeSerializer(many=True), **ERRORS},
-        summary="A community's notices, newest first (its cadres)",
-    )
-    def get(self, request, community_id: int):
-        community = permissions.require_publish_notice(request.user, _community(community_id))
-        paginator = NewestFirstCursorPagination()
-        page = paginator.paginate_queryset(
-            selectors.notices_for_community(community_id=community.pk).prefetch_related("grids"),
-            request,
-            view=self,
-        )
-        return paginator.get_paginated_response(NoticeSerializer(page, many=True).data)
-
-    @extend_schema(
-        request=NoticeCreateSerializer,
-        responses={201: NoticeSerializer, **ERRORS},
-        summary="Publish a notice to the community or chosen grids",
-    )
-    def post(self, request, community_id: int):
-        community = permissions.require_publish_notice(request.user, _community(community_id))
-        data = NoticeCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        notice = notices.notice_publish(
-            actor=request.user,
-            community=community,
-            title=values["title"],
-            body=values["body"],
-            category=values["category"],
-            grid_ids=values["grids"],
-            pinned_until=values["pinned_until"],
-        )
-        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
-
-
-def _notice(notice_id: int) -> Notice | None:
-    return (
-        Notice.objects.select_related("community", "author")
-        .prefetch_related("grids")
-        .filter(pk=notice_id)
-        .first()
-    )
-
-
-class NoticeDetailView(APIView):
-    @extend_schema(
-        responses={200: NoticeSerializer, **ERRORS},
-        summary="A notice; opening it marks it read",
-    )
-    def get(self, request, notice_id: int):
-        notice = permissions.require_read_notice(request.user, _notice(notice_id))
-        notice.read_by_viewer = (
-            notices.notice_read_mark(actor=request.user, notice_id=notice.pk) is not None
-        )
-        return Response(NoticeSerializer(notice).data)
-
-
-class NoticeActionView(APIView):
-    """unpin / withdraw / supersede: one URL each, one service each."""
-
-    action = ""
-
-    @extend_schema(request=NoticeSupersedeSerializer, responses={200: NoticeSerializer, **ERRORS})
-    def post(self, request, notice_id: int):
-        if self.action == "supersede":
-            data = NoticeSupersedeSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            notice = notices.notice_supersede(
-                actor=request.user,
-                notice_id=notice_id,
-                title=data.validated_data["title"],
-                body=data.validated_data["body"],
-                pinned_until=data.validated_data["pinned_until"],
-            )
-            return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
-        service = {"unpin": notices.notice_unpin, "withdraw": notices.notice_withdraw}
-        notice = service[self.action](actor=request.user, notice_id=notice_id)
-        return Response(NoticeSerializer(notice).data)
-
-
-class NoticeReceiptsView(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "grid",
-                int,
-                required=False,
-                description="Also list that grid's members who have not read",
-            )
-        ],
-        responses={200: NoticeReceiptsSerializer, **ERRORS},
-        summary="Read rate per grid; who has not read (cadres and the grid's worker)",
-    )
-    def get(self, request, notice_id: int):
-        notice = _notice(notice_id)
-        grid_param = request.query_params.get("grid")
-        if grid_param is None:
-            notice = permissions.require_read_notice(request.user, notice)
-            permissions.require_publish_notice(request.user, notice.community)
-            return Response(NoticeReceiptsSerializer(selectors.notice_read_rates(notice)).data)
-        grid = grid_from_param(grid_param)
-        if notice is None or grid is None:
-            raise OutOfScope()
-        unread = notices.notice_unread_list(actor=request.user, notice=notice, grid=grid)
-        rates = selectors.notice_read_rates(notice)
-        rates["grids"] = [r for r in rates["grids"] if r["grid"] == grid.pk]
-        rates["unread"] = [
-            {
-                "user_id": m.user_id,
-                "display_name": m.user.display_name,
-                "phone": m.user.national_phone,
-                "building": m.micro_grid.label,
-                "unit": m.unit,
-            }
-            for m in unread
-        ]
-        return Response(NoticeReceiptsSerializer(rates).data)

@@ -266,3 +266,34 @@ def notice_unread_members(*, notice: Notice, grid_id: int) -> list[Membership]:
 
 def notice_read_by(*, notice: Notice, user: User) -> bool:
     return NoticeRead.objects.filter(notice=notice, user=user).exists()
+
+
+def notices_read_summary(*, community_id: int, notices: Sequence[Notice]) -> dict[int, dict]:
+    """Readers and members of each notice's grids: three queries for any number of notices
+    (the cadre's list), where `notice_read_rates` would cost three each."""
+    members = dict(
+        Membership.objects.filter(grid__community_id=community_id, left_at__isnull=True)
+        .values("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
+    targets = {n.pk: set(members) for n in notices if n.all_grids}
+    through = Notice.grids.through.objects.filter(notice_id__in=[n.pk for n in notices])
+    for notice_id, grid_id in through.values_list("notice_id", "grid_id"):
+        targets.setdefault(notice_id, set()).add(grid_id)
+    read: dict[int, int] = defaultdict(int)
+    for notice_id, grid_id, n in (
+        NoticeRead.objects.filter(notice_id__in=[x.pk for x in notices])
+        .values("notice_id", "grid_id")
+        .annotate(n=Count("id"))
+        .values_list("notice_id", "grid_id", "n")
+    ):
+        if grid_id in targets.get(notice_id, ()):
+            read[notice_id] += n
+    return {
+        n.pk: {
+            "read": read[n.pk],
+            "members": sum(members.get(g, 0) for g in targets.get(n.pk, ())),
+        }
+        for n in notices
+    }

@@ -153,3 +153,7 @@ def grid_from_param(value: str) -> Grid | None:
     if not (value.isascii() and value.isdecimal()) or len(value) > 18:
         return None
     return Grid.objects.select_related("community").filter(pk=int(value)).first()
+
+
+def grid_by_id(grid_id: int) -> Grid | None:
+    return Grid.objects.select_related("community").filter(pk=grid_id).first()

@@ -210,3 +210,25 @@ def test_the_author_edits_from_the_card_and_others_cannot(client, world):
     assert "改过了" in response.content.decode()
     post.refresh_from_db()
     assert post.body == "改过了" and post.edited_at is not None
+
+
+def test_the_cadres_notice_list_costs_the_same_for_one_notice_or_many(client, world):
+    client = logged_in(client, world.cadre_east)
+    notices.notice_publish(actor=world.cadre_east, community=world.east, title="n0", body="b")
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(f"/communities/{world.east.pk}/notices/")
+    for i in range(1, 6):
+        notices.notice_publish(
+            actor=world.cadre_east,
+            community=world.east,
+            title=f"n{i}",
+            body="b",
+            grid_ids=[world.grid_a.pk] if i % 2 else [],
+        )
+    notices.notice_read_mark(actor=world.resident_a, notice_id=Post.objects.first().notice_id)
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(f"/communities/{world.east.pk}/notices/")
+    assert len(six) == len(one)
+    html = page.content.decode()
+    assert "1/2 已读" in html  # n5: grid A only, read by one of its two members
+    assert "0/4 已读" in html  # whole-community notices: four members in all

@@ -1,0 +1,133 @@
+"""Notice pages: reading (which marks read), the cadre's composer and list with read
+rates, who has not read (for the grid's staff), unpin and withdraw. Thin over services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grids import permissions
+from grids.errors import OutOfScope
+from grids.forms import NoticeForm
+from grids.models import Community, Grid, Notice
+from grids.selectors import board as selectors
+from grids.selectors.places import grid_from_param, home_membership
+from grids.services import notices
+from residents.errors import ServiceError
+
+
+def _notice(request, notice_id: int) -> Notice:
+    notice = Notice.objects.select_related("community", "author", "superseded_by").filter(
+        pk=notice_id
+    )
+    try:
+        return permissions.require_read_notice(request.user, notice.first())
+    except OutOfScope:
+        raise Http404 from None
+
+
+@login_required
+def notice_detail(request, notice_id: int):
+    notice = _notice(request, notice_id)
+    read = notices.notice_read_mark(actor=request.user, notice_id=notice.pk)
+    membership = home_membership(request.user)
+    return render(
+        request,
+        "grids/notice.html",
+        {
+            "notice": notice,
+            "read": read,
+            "can_manage": permissions.can_publish_notice(request.user, notice.community),
+            "back_grid": membership.grid if membership else None,
+        },
+    )
+
+
+def _community_for_notices(request, community_id: int) -> Community:
+    community = Community.objects.filter(pk=community_id).first()
+    try:
+        return permissions.require_publish_notice(request.user, community)
+    except OutOfScope:
+        raise Http404 from None
+
+
+@login_required
+def notice_list(request, community_id: int):
+    """The cadre's notices with their read rates, and the composer."""
+    community = _community_for_notices(request, community_id)
+    grids = list(Grid.objects.filter(community=community).order_by("number"))
+    form = NoticeForm(request.POST or None, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = notices.notice_publish(
+                actor=request.user,
+                community=community,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                category=form.cleaned_data["category"],
+                grid_ids=[int(g) for g in form.cleaned_data["grids"]],
+                pinned_until=form.cleaned_data["pinned_until"],
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Notice published."))
+            return redirect("notice-receipts", notice_id=notice.pk)
+    recent = list(selectors.notices_for_community(community_id=community.pk).order_by("-id")[:20])
+    rates = selectors.notices_read_summary(community_id=community.pk, notices=recent)
+    return render(
+        request,
+        "grids/notices.html",
+        {
+            "community": community,
+            "form": form,
+            "notices": [(n, rates[n.pk]) for n in recent],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def notice_receipts(request, notice_id: int):
+    """Read rate per grid; for one grid, who has not read it (doors to knock on)."""
+    notice = Notice.objects.select_related("community").filter(pk=notice_id).first()
+    grid_param = request.GET.get("grid", "")
+    grid = None
+    if grid_param:
+        grid = grid_from_param(grid_param)
+        if notice is None or grid is None:
+            raise Http404
+    else:
+        if notice is None:
+            raise Http404
+        _community_for_notices(request, notice.community_id)
+    unread = []
+    if grid is not None:
+        unread = notices.notice_unread_list(actor=request.user, notice=notice, grid=grid)
+    rates = selectors.notice_read_rates(notice)
+    if grid is not None:
+        rates["grids"] = [r for r in rates["grids"] if r["grid"] == grid.pk]
+    return render(
+        request,
+        "grids/notice_receipts.html",
+        {"notice": notice, "rates": rates, "grid": grid, "unread": unread},
+    )
+
+
+@login_required
+@require_POST
+def notice_action(request, notice_id: int, action: str):
+    service = {"unpin": notices.notice_unpin, "withdraw": notices.notice_withdraw}.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(actor=request.user, notice_id=notice_id)
+    except OutOfScope:
+        raise Http404 from None
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("notice-receipts", notice_id=notice_id)
