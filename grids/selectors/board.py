@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from grids.models import (
     BoardEvent,
@@ -31,6 +32,13 @@ from grids.models import (
 from residents.models import User
 
 EVENTS_PER_RESUME = 500
+REACTION_NAMES = {
+    "like": _("Like"),
+    "heart": _("Love"),
+    "thanks": _("Thanks"),
+    "clap": _("Applause"),
+    "haha": _("Ha ha"),
+}
 
 
 def muted_ids(viewer: User) -> QuerySet:
@@ -125,8 +133,14 @@ def posts_decorate(posts: Sequence[Post], *, viewer: User | None) -> Sequence[Po
         post.reaction_counts = counts[post.pk]
         post.my_reactions = mine[post.pk]
         post.reaction_buttons = [
-            (value, label, counts[post.pk].get(value, 0), value in mine[post.pk])
-            for value, label in Reaction.choices
+            (
+                value,
+                Reaction(value).label,
+                counts[post.pk].get(value, 0),
+                value in mine[post.pk],
+                REACTION_NAMES[value],
+            )
+            for value in Reaction.values
         ]
     return posts
 

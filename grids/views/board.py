@@ -18,7 +18,7 @@ from grids import permissions
 from grids.api.board import FeedPagination
 from grids.errors import OutOfScope
 from grids.forms import CommentForm, FlagForm, PostForm
-from grids.models import Comment, Flag, Grid, Post, Reaction
+from grids.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Comment, Flag, Grid, Post, Reaction
 from grids.selectors import board as selectors
 from grids.services import moderation, posts
 from residents.errors import ServiceError
@@ -58,6 +58,8 @@ def _card_context(request, grid: Grid) -> dict:
         "reactions": Reaction.choices,
         "flag_reasons": Flag.Reason.choices,
         "comment_form": CommentForm(),
+        "post_max": POST_MAX_CHARS,
+        "comment_max": COMMENT_MAX_CHARS,
     }
 
 
