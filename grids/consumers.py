@@ -14,12 +14,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from grids import permissions
-from grids.events import board_group, event_message
+from grids.events import board_group, event_for_viewer, event_message
 from grids.models import Grid, Mute
 from grids.selectors.board import EVENTS_PER_RESUME, events_after
 from residents.models import User
 
-AUTHORED = ("post.created", "post.updated", "notice.published", "notice.updated")
 MAX_REPLAY = 1000  # events; beyond this a client reloads the feed rather than replaying
 
 
@@ -107,11 +106,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     async def deliver(self, event: dict) -> None:
         self.last_seq = event["seq"]
-        if _author_id(event) in self.muted:
-            # What muted members write is skipped; the seq still moves on.
-            await self.send_json({"type": "skip", "seq": event["seq"]})
-            return
-        await self.send_json(event)
+        # What muted members write is skipped; the seq still moves on.
+        await self.send_json(event_for_viewer(event, muted=self.muted))
 
     async def access_check(self, message) -> None:
         """Someone left or was removed from the grid: if it is this socket's user, close."""
@@ -155,11 +151,3 @@ def _after_param(scope) -> int | None:
     if not values or not values[0].isdecimal() or not values[0].isascii():
         return None
     return int(values[0])
-
-
-def _author_id(event: dict) -> int | None:
-    if event["type"] in AUTHORED and event.get("post"):
-        return event["post"]["author"]["id"]
-    if event["type"] == "comment.created":
-        return event["comment"]["author"]["id"]
-    return None

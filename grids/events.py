@@ -114,3 +114,22 @@ def board_events_redact(*, grid_id: int, post_id: int, comment_id: int | None = 
                 "comment_count": event.payload.get("comment_count"),
             }
             event.save(update_fields=["type", "payload"])
+
+
+AUTHORED = (POST_CREATED, POST_UPDATED, NOTICE_PUBLISHED, NOTICE_UPDATED)
+
+
+def event_author_id(event: dict[str, Any]) -> int | None:
+    """Who wrote what the event carries (for mutes): the post's or the comment's author."""
+    if event["type"] in AUTHORED and event.get("post"):
+        return event["post"]["author"]["id"]
+    if event["type"] == COMMENT_CREATED:
+        return event["comment"]["author"]["id"]
+    return None
+
+
+def event_for_viewer(event: dict[str, Any], *, muted: set[int]) -> dict[str, Any]:
+    """What a viewer is sent: a muted member's words become a bare `skip` of that seq."""
+    if event_author_id(event) in muted:
+        return {"type": "skip", "seq": event["seq"]}
+    return event

@@ -14,7 +14,7 @@ from community.api import NewestFirstCursorPagination
 from grids import permissions
 from grids.api.places import ERRORS
 from grids.errors import OutOfScope
-from grids.events import event_message
+from grids.events import event_for_viewer, event_message
 from grids.models import Comment, Grid, Post, PostKind
 from grids.selectors import board as selectors
 from grids.selectors.places import grid_by_id
@@ -269,7 +269,8 @@ class GridEventsView(APIView):
         if after < 0:
             raise ValidationError({"after": [_("A whole number, the last seq you saw.")]})
         rows = selectors.events_after(grid_id=grid.pk, after=after)
-        events = [event_message(e) for e in rows]
+        muted = set(selectors.muted_ids(request.user).values_list("muted_id", flat=True))
+        events = [event_for_viewer(event_message(e), muted=muted) for e in rows]
         seq = events[-1]["seq"] if events else after
         return Response(
             {"seq": seq, "events": events, "more": len(rows) == selectors.EVENTS_PER_RESUME}

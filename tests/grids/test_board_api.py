@@ -945,3 +945,12 @@ def test_odd_digits_in_grid_parameters_are_a_clear_no_not_a_500(world, value):
     queue = client.get("/api/v1/moderation/queue/", {"grid": value})
     mine = client.get("/api/v1/me/notifications/", {"after": value})
     assert (receipts.status_code, queue.status_code, mine.status_code) == (404, 404, 400)
+
+
+def test_catching_up_over_rest_skips_what_muted_members_wrote(world):
+    moderation.mute_set(actor=world.resident_a2, user_id=world.resident_a.pk)
+    posts.post_create(actor=world.resident_a, grid=world.grid_a, body="吵闹")
+    posts.post_create(actor=world.worker_a, grid=world.grid_a, body="通知大家")
+    caught = api(world.resident_a2).get(f"/api/v1/grids/{world.grid_a.pk}/events/?after=0").json()
+    assert caught["events"][0] == {"type": "skip", "seq": 1}
+    assert caught["events"][1]["post"]["body"] == "通知大家"
