@@ -21,6 +21,7 @@ NOTICE_MAX_CHARS = 5000
 class PostKind(models.TextChoices):
     CHAT = "chat", _("Chat")
     NEED = "need", _("Need help")
+    OFFER = "offer", _("Can help")
     NOTICE = "notice", _("Notice")
 
 
@@ -115,6 +116,9 @@ class Post(models.Model):
     )
     ref_type = models.CharField(max_length=40, blank=True)
     ref_id = models.BigIntegerField(null=True, blank=True)
+    ref_state = models.CharField(
+        max_length=20, blank=True, help_text="The referenced object's state, e.g. fulfilled."
+    )
     state = models.CharField(
         max_length=10, choices=ContentState.choices, default=ContentState.VISIBLE
     )

@@ -106,7 +106,7 @@ class PostSerializer(serializers.ModelSerializer):
     def get_ref(self, post: Post) -> dict | None:
         if not post.ref_type:
             return None
-        return {"type": post.ref_type, "id": post.ref_id}
+        return {"type": post.ref_type, "id": post.ref_id, "state": post.ref_state}
 
 
 class PostCreateSerializer(serializers.Serializer):

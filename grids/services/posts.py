@@ -63,7 +63,7 @@ def post_create(
     holds no locks); files of a post that then fails are deleted again.
     """
     permissions.require_view_grid(actor, grid)
-    if kind not in WRITABLE_KINDS:
+    if kind not in WRITABLE_KINDS and not (kind == PostKind.OFFER and ref_type):
         raise PostInvalid(_("Choose what kind of post this is."))
     body = _clean_text(body, limit=Post._meta.get_field("body").max_length, error=PostInvalid)
     if len(photos) > MAX_PHOTOS_PER_POST:
@@ -298,3 +298,21 @@ def reaction_set(*, actor: User, post_id: int, reaction: str, on: bool = True) -
             },
         )
     return counts
+
+
+@transaction.atomic
+def post_ref_state_set(*, ref_type: str, ref_id: int, state: str) -> None:
+    """A card's object changed state (a need fulfilled): the cards say so, live.
+
+    Called by the app that owns the object (mutualaid, activities), which has
+    already checked who may change it.
+    """
+    for post in Post.objects.filter(ref_type=ref_type, ref_id=ref_id).order_by("grid_id"):
+        if post.ref_state == state:
+            continue
+        post.ref_state = state
+        post.save(update_fields=["ref_state"])
+        if post.state == ContentState.VISIBLE:
+            events.board_event_emit(
+                grid_id=post.grid_id, type=events.POST_UPDATED, payload=post_payload(post.pk)
+            )

@@ -52,8 +52,9 @@ def session_for(user) -> str:
 
 
 class Server:
-    def __init__(self, port: int, env: dict):
+    def __init__(self, port: int, env: dict, log: Path):
         self.url = f"127.0.0.1:{port}"
+        self.log = log
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -69,14 +70,13 @@ class Server:
             ],
             cwd=ROOT,
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=log.open("wb"),
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while True:
             if self.process.poll() is not None:
-                output = self.process.stdout.read().decode(errors="replace")
-                pytest.fail(f"server on {port} died:\n{output}")
+                pytest.fail(f"server on {port} died:\n{self.output()}")
             try:
                 urllib.request.urlopen(f"http://{self.url}/", timeout=2).read()
                 return
@@ -85,6 +85,9 @@ class Server:
                     self.stop()
                     pytest.fail(f"server on {port} did not answer")
                 time.sleep(0.1)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -95,7 +98,7 @@ class Server:
 
 
 @pytest.fixture
-def two_servers():
+def two_servers(tmp_path):
     shared_services_or_skip()
     db = connection.settings_dict
     env = dict(
@@ -106,10 +109,11 @@ def two_servers():
         THROTTLE_WRITE="1000/min",
     )
     env.pop("DJANGO_ENV", None)
-    servers = [Server(free_port(), env), Server(free_port(), env)]
+    servers = [Server(free_port(), env, tmp_path / f"server-{i}.log") for i in (0, 1)]
     yield servers
     for server in servers:
         server.stop()
+        print(f"--- {server.url}\n{server.output()}")  # shown when the test fails
 
 
 def post_through(server: Server, *, grid_id: int, session: str, body: str) -> dict:

@@ -1,0 +1,272 @@
+"""Mutual aid (邻里互助): needs and offers of goods or services, and the claims that
+hand quantities from one neighbour to another.
+
+Quantities are invariants of the rows themselves (CheckConstraints), so no
+race can over-allocate: a claim is accepted by one conditional UPDATE of the
+offer that succeeds only while enough is left.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import Grid, MicroGrid
+
+
+class Category(models.Model):
+    """口罩, 药品, 跑腿 …: goods counted in a unit, or services counted in times or hours."""
+
+    class Kind(models.TextChoices):
+        GOODS = "goods", _("Goods")
+        SERVICE = "service", _("Service")
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    unit = models.CharField(_("unit"), max_length=10)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class Need(models.Model):
+    """Someone short of something. `matched` counts what accepted claims have reserved
+    for it, `fulfilled` what was handed over; both only grow through services."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        PARTLY_MATCHED = "partly_matched", _("Partly matched")
+        MATCHED = "matched", _("Matched")
+        FULFILLED = "fulfilled", _("Fulfilled")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    OPEN_STATES = (State.OPEN, State.PARTLY_MATCHED)
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="needs"
+    )
+    on_behalf_of = models.CharField(
+        _("on behalf of"),
+        max_length=30,
+        blank=True,
+        help_text=_("An elderly neighbour you post for (a name or how neighbours call them)."),
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="needs")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    matched = models.PositiveIntegerField(default=0)
+    fulfilled = models.PositiveIntegerField(default=0)
+    description = models.CharField(_("details"), max_length=300, blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(_("needed until"))
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="need_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(fulfilled__lte=F("matched")) & Q(matched__lte=F("quantity")),
+                name="need_never_over_matched",
+            ),
+        ]
+        indexes = [
+            # Matching an offer to needs: one tier at a time, each an index range.
+            models.Index(
+                fields=["category", "micro_grid", "created_at"],
+                condition=Q(state__in=["open", "partly_matched"]),
+                name="need_open_building_idx",
+            ),
+            models.Index(
+                fields=["category", "grid", "created_at"],
+                condition=Q(state__in=["open", "partly_matched"]),
+                name="need_open_grid_idx",
+            ),
+            models.Index(
+                fields=["category", "created_at"],
+                condition=Q(state__in=["open", "partly_matched"]),
+                name="need_open_category_idx",
+            ),
+            models.Index(fields=["requester", "-created_at"], name="need_requester_idx"),
+            models.Index(
+                fields=["grid", "urgency", "created_at"],
+                condition=Q(state__in=["open", "partly_matched"]),
+                name="need_open_urgent_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} × {self.quantity} ({self.get_state_display()})"
+
+    @property
+    def remaining(self) -> int:
+        return self.quantity - self.matched
+
+
+class Offer(models.Model):
+    """Someone with something to spare. `reserved` is held by accepted claims, `given`
+    was handed over; `quantity - reserved - given` is what others can still claim."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        PARTLY_CLAIMED = "partly_claimed", _("Partly claimed")
+        EXHAUSTED = "exhausted", _("All given")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    OPEN_STATES = (State.OPEN, State.PARTLY_CLAIMED)
+
+    class Handover(models.TextChoices):
+        PICKUP = "pickup", _("Pick up from me")
+        DELIVERY = "delivery", _("I bring it")
+
+    giver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers"
+    )
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=30, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="offers")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    reserved = models.PositiveIntegerField(default=0)
+    given = models.PositiveIntegerField(default=0)
+    description = models.CharField(_("details"), max_length=300, blank=True)
+    handover = models.CharField(
+        _("handover"), max_length=10, choices=Handover.choices, default=Handover.PICKUP
+    )
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
+    for_need = models.ForeignKey(
+        Need,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="directed_offers",
+        help_text=_("A directed donation: this offer is for that need only."),
+    )
+    expires_at = models.DateTimeField(_("available until"))
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="offer_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=F("reserved") + F("given")),
+                name="offer_never_over_allocated",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["category", "micro_grid", "created_at"],
+                condition=Q(state__in=["open", "partly_claimed"]),
+                name="offer_open_building_idx",
+            ),
+            models.Index(
+                fields=["category", "grid", "created_at"],
+                condition=Q(state__in=["open", "partly_claimed"]),
+                name="offer_open_grid_idx",
+            ),
+            models.Index(
+                fields=["category", "created_at"],
+                condition=Q(state__in=["open", "partly_claimed"]),
+                name="offer_open_category_idx",
+            ),
+            models.Index(fields=["giver", "-created_at"], name="offer_giver_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} × {self.quantity} ({self.get_state_display()})"
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.reserved - self.given
+
+
+class Claim(models.Model):
+    """A quantity asked of an offer (possibly for a need). Accepting reserves it; both
+    sides confirming the handover gives it; cancelling before that releases it."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Asked")
+        ACCEPTED = "accepted", _("Accepted")
+        HANDED_OVER = "handed_over", _("Handed over")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    LIVE_STATES = (State.REQUESTED, State.ACCEPTED)
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="claims")
+    need = models.ForeignKey(
+        Need, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims_received"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
+    handover_code = models.CharField(max_length=6)
+    receiver_confirmed_at = models.DateTimeField(null=True, blank=True)
+    giver_confirmed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="claim_quantity_positive"),
+            models.UniqueConstraint(
+                fields=["offer", "receiver"],
+                condition=Q(state__in=["requested", "accepted"]),
+                name="claim_one_live_per_offer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["offer", "state"], name="claim_offer_idx"),
+            models.Index(fields=["receiver", "-created_at"], name="claim_receiver_idx"),
+            models.Index(
+                fields=["accepted_at"], condition=Q(state="accepted"), name="claim_accepted_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.pk}: {self.quantity} of offer {self.offer_id}"
+
+
+class ClaimMessage(models.Model):
+    """The two parties' thread, open once the claim is accepted."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["claim", "id"], name="claimmessage_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on claim {self.claim_id}"

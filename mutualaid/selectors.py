@@ -1,0 +1,179 @@
+"""Matching: for a need, the offers that can serve it; for an offer, the needs it can meet.
+
+Ranked by proximity (same building → same grid → same community → elsewhere),
+then urgency (for needs), then age (oldest first: whoever waited longest). Each
+tier is its own small query on a partial index (`*_open_building_idx`,
+`*_open_grid_idx`, `*_open_category_idx`) with a LIMIT, so the cost does not
+grow with the number of open offers in the city.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grids.models import Mute
+from mutualaid.models import Category, Claim, Need, Offer, Urgency
+from residents.models import User
+
+SAME_BUILDING, SAME_GRID, SAME_COMMUNITY, ELSEWHERE = 0, 1, 2, 3
+REASONS = {
+    SAME_BUILDING: _("Same building"),
+    SAME_GRID: _("Same grid"),
+    SAME_COMMUNITY: _("Same community"),
+    ELSEWHERE: _("Another community"),
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    item: Need | Offer
+    tier: int
+
+    @property
+    def reason(self) -> str:
+        return str(REASONS[self.tier])
+
+
+def _muted_either_way(user_id: int) -> tuple[QuerySet, QuerySet]:
+    return (
+        Mute.objects.filter(muter_id=user_id).values("muted_id"),
+        Mute.objects.filter(muted_id=user_id).values("muter_id"),
+    )
+
+
+def open_offers(category_id: int) -> QuerySet[Offer]:
+    """Open, unexpired offers with something left (the partial indexes' predicate)."""
+    return Offer.objects.filter(
+        category_id=category_id,
+        state__in=Offer.OPEN_STATES,
+        expires_at__gt=timezone.now(),
+        quantity__gt=F("reserved") + F("given"),
+    )
+
+
+def open_needs(category_id: int) -> QuerySet[Need]:
+    return Need.objects.filter(
+        category_id=category_id,
+        state__in=Need.OPEN_STATES,
+        expires_at__gt=timezone.now(),
+        quantity__gt=F("matched"),
+    )
+
+
+def _tiers(base: QuerySet, *, micro_grid_id: int, grid_id: int, community_id: int) -> list:
+    return [
+        (SAME_BUILDING, base.filter(micro_grid_id=micro_grid_id)),
+        (SAME_GRID, base.filter(grid_id=grid_id).exclude(micro_grid_id=micro_grid_id)),
+        (SAME_COMMUNITY, base.filter(grid__community_id=community_id).exclude(grid_id=grid_id)),
+        (ELSEWHERE, base.exclude(grid__community_id=community_id)),
+    ]
+
+
+def offers_for_need(need: Need, *, limit: int = 10) -> list[Match]:
+    """Offers that can serve `need`, best first."""
+    muted, muting = _muted_either_way(need.requester_id)
+    base = (
+        open_offers(need.category_id)
+        .exclude(giver_id=need.requester_id)
+        .exclude(giver_id__in=muted)
+        .exclude(giver_id__in=muting)
+        .filter(Q(for_need__isnull=True) | Q(for_need=need))
+        .select_related("giver", "category", "micro_grid", "grid")
+    )
+    matches: list[Match] = []
+    for tier, offers in _tiers(
+        base,
+        micro_grid_id=need.micro_grid_id,
+        grid_id=need.grid_id,
+        community_id=need.grid.community_id,
+    ):
+        if len(matches) >= limit:
+            break
+        matches += [
+            Match(o, tier) for o in offers.order_by("created_at", "id")[: limit - len(matches)]
+        ]
+    return matches
+
+
+def needs_for_offer(offer: Offer, *, limit: int = 10) -> list[Match]:
+    """Needs that `offer` can meet, best first: nearer, then urgent, then older."""
+    if offer.for_need_id is not None:
+        directed = open_needs(offer.category_id).filter(pk=offer.for_need_id)
+        return [Match(n, SAME_BUILDING) for n in directed.select_related("requester", "category")]
+    muted, muting = _muted_either_way(offer.giver_id)
+    base = (
+        open_needs(offer.category_id)
+        .exclude(requester_id=offer.giver_id)
+        .exclude(requester_id__in=muted)
+        .exclude(requester_id__in=muting)
+        .select_related("requester", "category", "micro_grid", "grid")
+    )
+    matches: list[Match] = []
+    for tier, needs in _tiers(
+        base,
+        micro_grid_id=offer.micro_grid_id,
+        grid_id=offer.grid_id,
+        community_id=offer.grid.community_id,
+    ):
+        for urgency in (Urgency.URGENT, Urgency.NORMAL):
+            if len(matches) >= limit:
+                return matches
+            rows = needs.filter(urgency=urgency).order_by("created_at", "id")
+            matches += [Match(n, tier) for n in rows[: limit - len(matches)]]
+    return matches
+
+
+def needs_nearby(*, viewer: User, community_id: int) -> QuerySet[Need]:
+    return (
+        Need.objects.filter(
+            grid__community_id=community_id,
+            state__in=Need.OPEN_STATES,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("requester", "category", "micro_grid", "grid")
+        .order_by("-created_at", "-id")
+    )
+
+
+def offers_nearby(*, viewer: User, community_id: int) -> QuerySet[Offer]:
+    return (
+        Offer.objects.filter(
+            grid__community_id=community_id,
+            state__in=Offer.OPEN_STATES,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("giver", "category", "micro_grid", "grid")
+        .order_by("-created_at", "-id")
+    )
+
+
+def claims_of(user: User) -> QuerySet[Claim]:
+    """Claims where the user gives or receives, newest first."""
+    return (
+        Claim.objects.filter(Q(receiver=user) | Q(offer__giver=user))
+        .select_related("offer__giver", "offer__category", "offer__micro_grid", "receiver", "need")
+        .order_by("-created_at", "-id")
+    )
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.filter(active=True)
+
+
+def urgent_unmatched(*, grid_id: int, older_than_hours: int = 6) -> QuerySet[Need]:
+    """Urgent needs in a grid still lacking after N hours: someone walks the last metre."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    return (
+        Need.objects.filter(
+            grid_id=grid_id,
+            urgency=Urgency.URGENT,
+            state__in=Need.OPEN_STATES,
+            created_at__lte=cutoff,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("requester", "category", "micro_grid")
+        .order_by("created_at")
+    )

@@ -1,0 +1,250 @@
+"""Mutual aid rules: asking, offering, matching, claims and handovers."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from grids.models import Post
+from grids.services import moderation
+from mutualaid import selectors, services
+from mutualaid.errors import (
+    AidInvalid,
+    ClaimOverQuantity,
+    HandoverCodeWrong,
+    NoHomeGrid,
+    NotAllowed,
+    NotFound,
+    TransitionRefused,
+)
+from mutualaid.models import Category, Claim, Need, Offer
+from residents.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def masks(db):
+    return Category.objects.get(slug="masks")
+
+
+def need(world, user, masks, quantity=20, **kwargs):
+    return services.need_create(actor=user, category_id=masks.pk, quantity=quantity, **kwargs)
+
+
+def offer(world, user, masks, quantity=10, **kwargs):
+    return services.offer_create(actor=user, category_id=masks.pk, quantity=quantity, **kwargs)
+
+
+def test_the_categories_are_seeded():
+    assert set(Category.objects.values_list("name", flat=True)) >= {"口罩", "药品", "跑腿", "助老"}
+
+
+def test_a_need_lands_on_the_board_as_a_card(world, masks):
+    n = need(world, world.resident_a, masks, description="家里老人咳嗽", urgency="urgent")
+    card = Post.objects.get(ref_type="aid.need", ref_id=n.pk)
+    assert card.grid == world.grid_a and card.kind == "need"
+    assert "20" in card.body and "口罩" in card.body and "家里老人咳嗽" in card.body
+    assert (n.grid, n.micro_grid) == (world.grid_a, world.members["a"][0].micro_grid)
+
+
+def test_only_residents_with_a_home_grid_ask_or_offer(world, masks):
+    with pytest.raises(NoHomeGrid):
+        need(world, world.outsider, masks)
+    with pytest.raises(NoHomeGrid):
+        offer(world, world.cadre_east, masks)
+
+
+@pytest.mark.parametrize("quantity", [0, -3, 10**9, True])
+def test_bad_quantities_are_refused(world, masks, quantity):
+    with pytest.raises(AidInvalid):
+        need(world, world.resident_a, masks, quantity=quantity)
+    assert not Need.objects.exists()
+
+
+def test_a_need_is_matched_nearest_first_with_a_reason(world, masks):
+    same_building = world.members["a"][0]
+    # A neighbour in the same building, one in the same grid, one in grid B, one in the west.
+    from tests.factories import MembershipFactory
+
+    building_mate = MembershipFactory(micro_grid=same_building.micro_grid).user
+    far = offer(world, world.resident_c, masks)
+    community = offer(world, world.resident_b, masks)
+    grid = offer(world, world.resident_a2, masks)
+    building = offer(world, building_mate, masks)
+    n = need(world, world.resident_a, masks)
+    ranked = selectors.offers_for_need(n)
+    assert [m.item.pk for m in ranked] == [building.pk, grid.pk, community.pk, far.pk]
+    assert [m.reason for m in ranked] == ["同楼栋", "同网格", "同社区", "其他社区"]
+
+
+def test_new_offers_tell_the_best_matching_requesters(world, masks):
+    n = need(world, world.resident_a, masks)
+    offer(world, world.resident_a2, masks)
+    told = Notification.objects.get(user=world.resident_a, type="aid.offer_for_you")
+    assert (told.payload["reason"], told.payload["quantity"]) == ("同网格", 10)
+    need(world, world.resident_b, masks)
+    told = Notification.objects.get(user=world.resident_a2, type="aid.need_for_you")
+    assert told.payload["reason"] == "同社区"
+    assert n.requester == world.resident_a
+
+
+def test_nothing_expired_exhausted_own_or_muted_is_matched(world, masks):
+    n = need(world, world.resident_a, masks)
+    own = offer(world, world.resident_a, masks)
+    expired = offer(world, world.resident_a2, masks)
+    Offer.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    muted = offer(world, world.resident_b, masks)
+    moderation.mute_set(actor=world.resident_a, user_id=world.resident_b.pk)
+    exhausted = offer(world, world.resident_c, masks, quantity=1)
+    Offer.objects.filter(pk=exhausted.pk).update(given=1)
+    assert selectors.offers_for_need(n) == []
+    Offer.objects.filter(pk=exhausted.pk).update(given=0)
+    assert [m.item.pk for m in selectors.offers_for_need(n)] == [exhausted.pk]
+    assert own.pk and muted.pk
+
+
+def test_the_whole_claim_story_moves_quantities_and_marks_the_card(world, masks):
+    n = need(world, world.resident_a, masks, quantity=20)
+    o = offer(world, world.resident_a2, masks, quantity=30)
+    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=20, need_id=n.pk)
+    assert Notification.objects.filter(user=world.resident_a2, type="aid.claim_requested").exists()
+    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    o.refresh_from_db()
+    n.refresh_from_db()
+    assert (o.reserved, o.available, o.state) == (20, 10, "partly_claimed")
+    assert (n.matched, n.state) == (20, "matched")
+    with pytest.raises(HandoverCodeWrong):
+        services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code="000000x")
+    services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
+    claim.refresh_from_db()
+    o.refresh_from_db()
+    n.refresh_from_db()
+    assert claim.state == "handed_over"
+    assert (o.reserved, o.given, n.fulfilled, n.state) == (0, 20, 20, "fulfilled")
+    card = Post.objects.get(ref_type="aid.need", ref_id=n.pk)
+    assert card.ref_state == "fulfilled"
+
+
+def test_both_taps_also_complete_a_handover(world, masks):
+    o = offer(world, world.resident_a2, masks, quantity=5)
+    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5)
+    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    services.claim_confirm(actor=world.resident_a, claim_id=claim.pk)
+    claim.refresh_from_db()
+    assert claim.state == "accepted"
+    services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk)
+    o.refresh_from_db()
+    assert (o.given, o.state) == (5, "exhausted")
+
+
+def test_cancelling_an_accepted_claim_releases_the_reservation(world, masks):
+    n = need(world, world.resident_a, masks, quantity=8)
+    o = offer(world, world.resident_a2, masks, quantity=8)
+    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=8, need_id=n.pk)
+    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    services.claim_cancel(actor=world.resident_a, claim_id=claim.pk)
+    o.refresh_from_db()
+    n.refresh_from_db()
+    assert (o.reserved, o.state, n.matched, n.state) == (0, "open", 0, "open")
+    with pytest.raises(TransitionRefused):
+        services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk)
+    with pytest.raises(TransitionRefused):
+        services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+
+
+def test_every_illegal_claim_move_is_refused(world, masks):
+    o = offer(world, world.resident_a2, masks, quantity=5)
+    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2)
+    with pytest.raises(TransitionRefused):
+        services.claim_confirm(actor=world.resident_a, claim_id=claim.pk)  # not accepted yet
+    with pytest.raises(NotFound):
+        services.claim_accept(actor=world.resident_a, claim_id=claim.pk)  # not the giver
+    services.claim_decline(actor=world.resident_a2, claim_id=claim.pk)
+    for move in (
+        lambda: services.claim_accept(actor=world.resident_a2, claim_id=claim.pk),
+        lambda: services.claim_decline(actor=world.resident_a2, claim_id=claim.pk),
+        lambda: services.claim_cancel(actor=world.resident_a, claim_id=claim.pk),
+    ):
+        with pytest.raises(TransitionRefused):
+            move()
+    with pytest.raises(NotFound):
+        services.claim_cancel(actor=world.resident_b, claim_id=claim.pk)
+
+
+def test_asking_more_than_is_left_is_a_clear_conflict(world, masks):
+    o = offer(world, world.resident_a2, masks, quantity=3)
+    with pytest.raises(ClaimOverQuantity) as refused:
+        services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=4)
+    assert refused.value.status == 409
+    with pytest.raises(AidInvalid):
+        services.claim_request(actor=world.resident_a2, offer_id=o.pk, quantity=1)  # own offer
+
+
+def test_a_directed_donation_serves_only_its_need(world, masks):
+    n = need(world, world.resident_a, masks, quantity=5)
+    o = offer(world, world.resident_a2, masks, quantity=5, for_need_id=n.pk)
+    assert not Post.objects.filter(ref_type="aid.offer", ref_id=o.pk).exists()
+    with pytest.raises(NotAllowed):
+        services.claim_request(actor=world.resident_b, offer_id=o.pk, quantity=1)
+    assert [m.item.pk for m in selectors.needs_for_offer(o)] == [n.pk]
+    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
+    assert claim.need == n
+
+
+def test_withdrawing_an_offer_cancels_its_claims_and_releases_the_need(world, masks):
+    n = need(world, world.resident_a, masks, quantity=5)
+    o = offer(world, world.resident_a2, masks, quantity=5)
+    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
+    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    with pytest.raises(NotAllowed):
+        services.offer_withdraw(actor=world.resident_a, offer_id=o.pk)
+    services.offer_withdraw(actor=world.resident_a2, offer_id=o.pk)
+    claim.refresh_from_db()
+    n.refresh_from_db()
+    assert claim.state == "cancelled" and (n.matched, n.state) == (0, "open")
+
+
+def test_stale_accepted_claims_and_past_needs_and_offers_expire(world, masks):
+    n = need(world, world.resident_a, masks, quantity=5)
+    o = offer(world, world.resident_a2, masks, quantity=5)
+    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
+    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    later = timezone.now() + timedelta(days=4)
+    counts = services.aid_expire(now=later)
+    assert counts == {"claims": 1, "needs": 1, "offers": 1}
+    claim.refresh_from_db()
+    o.refresh_from_db()
+    n.refresh_from_db()
+    assert (claim.state, o.reserved, o.state, n.state) == ("expired", 0, "expired", "expired")
+    assert services.aid_expire(now=later) == {"claims": 0, "needs": 0, "offers": 0}
+
+
+def test_messages_open_only_after_acceptance_and_only_to_the_parties(world, masks):
+    o = offer(world, world.resident_a2, masks, quantity=5)
+    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=1)
+    with pytest.raises(TransitionRefused):
+        services.claim_message_add(actor=world.resident_a, claim_id=claim.pk, body="在吗")
+    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    services.claim_message_add(actor=world.resident_a, claim_id=claim.pk, body="我晚上来拿")
+    with pytest.raises(NotFound):
+        services.claim_message_add(actor=world.resident_b, claim_id=claim.pk, body="偷看")
+    assert Notification.objects.filter(user=world.resident_a2, type="aid.message").exists()
+
+
+def test_urgent_needs_left_unmatched_show_up_for_the_grid_worker(world, masks):
+    n = need(world, world.resident_a, masks, urgency="urgent")
+    Need.objects.filter(pk=n.pk).update(created_at=timezone.now() - timedelta(hours=7))
+    need(world, world.resident_a2, masks, urgency="urgent")  # too fresh
+    assert [x.pk for x in selectors.urgent_unmatched(grid_id=world.grid_a.pk)] == [n.pk]
+
+
+def test_claim_states_are_the_documented_ones():
+    assert set(Claim.State.values) == {
+        "requested",
+        "accepted",
+        "handed_over",
+        "declined",
+        "cancelled",
+        "expired",
+    }
