@@ -1,0 +1,114 @@
+"""Quantities under real concurrent transactions on PostgreSQL: never over-allocated."""
+
+import threading
+
+import pytest
+from django.db import connections
+
+from mutualaid import services
+from mutualaid.errors import ClaimOverQuantity, NeedOverQuantity
+from mutualaid.models import Category, Claim, Offer
+from tests.factories import MembershipFactory
+from tests.residents.test_stream_order import postgres_or_skip
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(jobs) -> list:
+    """Start every job at the same moment; return each one's result or exception."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(i, job):
+        try:
+            barrier.wait(10)
+            results[i] = job()
+        except Exception as error:  # the outcome under test, collected for assertions
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def test_fifty_concurrent_accepts_on_ten_masks_reserve_at_most_ten(world):
+    postgres_or_skip()
+    masks = Category.objects.get(slug="masks")
+    giver = world.resident_a
+    offer = services.offer_create(actor=giver, category_id=masks.pk, quantity=10)
+    receivers = [MembershipFactory(micro_grid=world.buildings["a"][1]).user for _ in range(50)]
+    claims = [
+        services.claim_request(actor=r, offer_id=offer.pk, quantity=1 + i % 3)
+        for i, r in enumerate(receivers)
+    ]
+
+    results = run_together(
+        [lambda c=c: services.claim_accept(actor=giver, claim_id=c.pk) for c in claims]
+    )
+
+    accepted = [r for r in results if isinstance(r, Claim)]
+    refused = [r for r in results if not isinstance(r, Claim)]
+    assert refused and all(isinstance(r, ClaimOverQuantity) for r in refused), refused[:3]
+    assert all(r.status == 409 for r in refused)
+    offer.refresh_from_db()
+    assert offer.reserved == sum(c.quantity for c in accepted) <= 10
+    assert offer.reserved >= 8  # it fills up: at most 2 short of 10 with claims of 1–3
+    assert Claim.objects.filter(state="accepted").count() == len(accepted)
+    assert Claim.objects.filter(state="requested").count() == len(refused)
+
+
+def test_concurrent_gifts_never_overfill_a_need(world):
+    postgres_or_skip()
+    masks = Category.objects.get(slug="masks")
+    need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=5)
+    givers = [MembershipFactory(micro_grid=world.buildings["a"][1]).user for _ in range(10)]
+    offers = [services.offer_create(actor=g, category_id=masks.pk, quantity=3) for g in givers]
+    claims = [
+        services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2, need_id=need.pk)
+        for o in offers
+    ]
+    results = run_together(
+        [
+            lambda c=c, g=g: services.claim_accept(actor=g, claim_id=c.pk)
+            for c, g in zip(claims, givers, strict=True)
+        ]
+    )
+    accepted = [r for r in results if isinstance(r, Claim)]
+    assert all(isinstance(r, Claim | NeedOverQuantity) for r in results), results
+    need.refresh_from_db()
+    assert need.matched == 2 * len(accepted) <= 5
+    assert len(accepted) == 2
+    # The refused accepts left their offers untouched (rolled back with the refusal).
+    assert (
+        sum(Offer.objects.filter(pk__in=[o.pk for o in offers]).values_list("reserved", flat=True))
+        == 4
+    )
+
+
+def test_a_cancel_racing_a_handover_ends_in_exactly_one_of_them(world):
+    postgres_or_skip()
+    masks = Category.objects.get(slug="masks")
+    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=4)
+    claim = services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=4)
+    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    results = run_together(
+        [
+            lambda: services.claim_confirm(
+                actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code
+            ),
+            lambda: services.claim_cancel(actor=world.resident_a, claim_id=claim.pk),
+        ]
+    )
+    claim.refresh_from_db()
+    offer.refresh_from_db()
+    assert claim.state in ("handed_over", "cancelled")
+    assert sum(isinstance(r, Claim) for r in results) == 1
+    if claim.state == "handed_over":
+        assert (offer.given, offer.reserved) == (4, 0)
+    else:
+        assert (offer.given, offer.reserved) == (0, 0)
