@@ -9,6 +9,7 @@ from mutualaid import views as mutualaid_views
 api_v1 = [
     path("", include("grids.api_urls")),
     path("", include("residents.api_urls")),
+    path("aid/", include("mutualaid.api_urls")),
 ]
 
 urlpatterns = [

@@ -14,7 +14,8 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Mute
+from grids.models import Membership, Mute
+from mutualaid import permissions
 from mutualaid.models import Category, Claim, Need, Offer, Urgency
 from residents.models import User
 
@@ -177,3 +178,38 @@ def urgent_unmatched(*, grid_id: int, older_than_hours: int = 6) -> QuerySet[Nee
         .select_related("requester", "category", "micro_grid")
         .order_by("created_at")
     )
+
+
+def _contact(user: User, membership) -> dict:
+    return {
+        "display_name": user.display_name,
+        "phone": user.national_phone,
+        "building": membership.micro_grid.label if membership else None,
+        "unit": membership.unit if membership else "",
+    }
+
+
+def claim_contacts(*, viewer: User, claims: list[Claim]) -> dict[int, dict]:
+    """For each claim the viewer may see contacts of: the other party's number and room
+    (or, for grid staff overseeing it, both parties'). Two queries for any number."""
+    visible = [c for c in claims if permissions.sees_contact(viewer, c)]
+    user_ids = {c.receiver_id for c in visible} | {c.offer.giver_id for c in visible}
+    homes = {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            user_id__in=user_ids, left_at__isnull=True
+        ).select_related("micro_grid")
+    }
+    contacts: dict[int, dict] = {}
+    for claim in visible:
+        giver, receiver = claim.offer.giver, claim.receiver
+        if viewer.pk == receiver.pk:
+            contacts[claim.pk] = _contact(giver, homes.get(giver.pk))
+        elif viewer.pk == giver.pk:
+            contacts[claim.pk] = _contact(receiver, homes.get(receiver.pk))
+        else:
+            contacts[claim.pk] = {
+                "giver": _contact(giver, homes.get(giver.pk)),
+                "receiver": _contact(receiver, homes.get(receiver.pk)),
+            }
+    return contacts

@@ -1,0 +1,337 @@
+"""REST API of mutual aid under /api/v1/aid/: parse → service/selector → serialize."""
+
+import django_filters
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community.api import NewestFirstCursorPagination
+from grids import permissions as grid_permissions
+from grids.api.places import ERRORS
+from grids.selectors.places import grid_by_id
+from mutualaid import permissions, selectors, services
+from mutualaid.errors import NotFound
+from mutualaid.models import Claim, ClaimMessage, Need, Offer, Urgency
+from mutualaid.serializers import (
+    CategorySerializer,
+    ClaimConfirmSerializer,
+    ClaimCreateSerializer,
+    ClaimMessageSerializer,
+    ClaimSerializer,
+    MatchSerializer,
+    NeedCreateSerializer,
+    NeedSerializer,
+    OfferCreateSerializer,
+    OfferSerializer,
+)
+from residents.services import access_log_record
+
+
+class NewestPagination(NewestFirstCursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 20
+
+
+class AidFilter(django_filters.FilterSet):
+    category = django_filters.NumberFilter(field_name="category_id", min_value=1)
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
+
+
+def _filtered(request, queryset):
+    filters = AidFilter(request.query_params, queryset=queryset)
+    if not filters.is_valid():
+        raise ValidationError(filters.errors)
+    return filters.qs
+
+
+def _page(view, request, queryset, serializer):
+    paginator = NewestPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+FILTERS = [
+    OpenApiParameter("category", int),
+    OpenApiParameter("urgency", str, enum=Urgency.values),
+    OpenApiParameter("cursor", str),
+]
+
+
+class CategoriesView(APIView):
+    @extend_schema(responses={200: CategorySerializer(many=True)}, summary="Kinds of help")
+    def get(self, request):
+        return Response(CategorySerializer(selectors.categories(), many=True).data)
+
+
+class NeedsView(APIView):
+    @extend_schema(
+        parameters=FILTERS,
+        responses={200: NeedSerializer(many=True), **ERRORS},
+        summary="Open needs in my community, newest first",
+    )
+    def get(self, request):
+        home = permissions.home_of(request.user)
+        needs = selectors.needs_nearby(viewer=request.user, community_id=home.grid.community_id)
+        return _page(self, request, _filtered(request, needs), NeedSerializer)
+
+    @extend_schema(
+        request=NeedCreateSerializer,
+        responses={201: NeedSerializer, **ERRORS},
+        summary="Ask for help",
+    )
+    def post(self, request):
+        data = NeedCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        need = services.need_create(
+            actor=request.user,
+            category_id=values["category"],
+            quantity=values["quantity"],
+            description=values["description"],
+            urgency=values["urgency"],
+            expires_at=values["expires_at"],
+            on_behalf_of=values["on_behalf_of"],
+        )
+        return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
+
+
+class OffersView(APIView):
+    @extend_schema(
+        parameters=FILTERS[:1] + FILTERS[2:],
+        responses={200: OfferSerializer(many=True), **ERRORS},
+        summary="Open offers in my community, newest first",
+    )
+    def get(self, request):
+        home = permissions.home_of(request.user)
+        offers = selectors.offers_nearby(viewer=request.user, community_id=home.grid.community_id)
+        return _page(self, request, _filtered(request, offers), OfferSerializer)
+
+    @extend_schema(
+        request=OfferCreateSerializer,
+        responses={201: OfferSerializer, **ERRORS},
+        summary="Offer help (a directed donation with `for_need`)",
+    )
+    def post(self, request):
+        data = OfferCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        offer = services.offer_create(
+            actor=request.user,
+            category_id=values["category"],
+            quantity=values["quantity"],
+            description=values["description"],
+            handover=values["handover"],
+            expires_at=values["expires_at"],
+            for_need_id=values["for_need"],
+            on_behalf_of=values["on_behalf_of"],
+        )
+        return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+
+def _need(need_id: int) -> Need:
+    need = (
+        Need.objects.select_related("requester", "category", "micro_grid", "grid")
+        .filter(pk=need_id)
+        .first()
+    )
+    if need is None:
+        raise NotFound(_("This need is no longer here."))
+    return need
+
+
+def _offer(offer_id: int) -> Offer:
+    offer = (
+        Offer.objects.select_related("giver", "category", "micro_grid", "grid")
+        .filter(pk=offer_id)
+        .first()
+    )
+    if offer is None:
+        raise NotFound(_("This offer is no longer here."))
+    return offer
+
+
+class NeedDetailView(APIView):
+    @extend_schema(responses={200: NeedSerializer, **ERRORS}, summary="One need")
+    def get(self, request, need_id: int):
+        permissions.home_of(request.user)
+        return Response(NeedSerializer(_need(need_id)).data)
+
+
+class NeedMatchesView(APIView):
+    @extend_schema(
+        responses={200: MatchSerializer(many=True), **ERRORS},
+        summary="Offers that can serve this need, nearest first, each with why",
+    )
+    def get(self, request, need_id: int):
+        permissions.home_of(request.user)
+        matches = selectors.offers_for_need(_need(need_id))
+        return Response(
+            MatchSerializer(
+                [{"reason": m.reason, "offer": m.item} for m in matches], many=True
+            ).data
+        )
+
+
+class OfferDetailView(APIView):
+    @extend_schema(responses={200: OfferSerializer, **ERRORS}, summary="One offer")
+    def get(self, request, offer_id: int):
+        permissions.home_of(request.user)
+        return Response(OfferSerializer(_offer(offer_id)).data)
+
+
+class OfferMatchesView(APIView):
+    @extend_schema(
+        responses={200: MatchSerializer(many=True), **ERRORS},
+        summary="Needs this offer can meet, nearest and most urgent first",
+    )
+    def get(self, request, offer_id: int):
+        permissions.home_of(request.user)
+        matches = selectors.needs_for_offer(_offer(offer_id))
+        return Response(
+            MatchSerializer(
+                [{"reason": m.reason, "need": m.item} for m in matches], many=True
+            ).data
+        )
+
+
+class NeedCancelView(APIView):
+    @extend_schema(
+        request=None, responses={200: NeedSerializer, **ERRORS}, summary="Cancel my need"
+    )
+    def post(self, request, need_id: int):
+        services.need_cancel(actor=request.user, need_id=need_id)
+        return Response(NeedSerializer(_need(need_id)).data)
+
+
+class OfferWithdrawView(APIView):
+    @extend_schema(
+        request=None, responses={200: OfferSerializer, **ERRORS}, summary="Withdraw my offer"
+    )
+    def post(self, request, offer_id: int):
+        services.offer_withdraw(actor=request.user, offer_id=offer_id)
+        return Response(OfferSerializer(_offer(offer_id)).data)
+
+
+def claim_data(request, claim_id: int) -> dict:
+    claim = (
+        Claim.objects.select_related(
+            "offer__giver",
+            "offer__category",
+            "offer__micro_grid",
+            "offer__grid",
+            "receiver",
+            "need__grid",
+        )
+        .filter(pk=claim_id)
+        .first()
+    )
+    claim = permissions.require_party(request.user, claim)
+    contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
+    if claim.pk in contacts and not permissions.is_party(request.user, claim):
+        access_log_record(
+            actor=request.user,
+            action="aid.claim_contacts",
+            scope=f"grid:{claim.offer.grid_id}",
+            detail={"claim": claim.pk},
+        )
+    context = {"viewer": request.user, "contacts": contacts}
+    return ClaimSerializer(claim, context=context).data
+
+
+class OfferClaimsView(APIView):
+    @extend_schema(
+        request=ClaimCreateSerializer,
+        responses={201: ClaimSerializer, **ERRORS},
+        summary="Ask an offer for a quantity (for one of my needs, optionally)",
+    )
+    def post(self, request, offer_id: int):
+        data = ClaimCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        claim = services.claim_request(
+            actor=request.user,
+            offer_id=offer_id,
+            quantity=data.validated_data["quantity"],
+            need_id=data.validated_data["need"],
+        )
+        return Response(claim_data(request, claim.pk), status=status.HTTP_201_CREATED)
+
+
+class ClaimsView(APIView):
+    @extend_schema(responses={200: ClaimSerializer(many=True)}, summary="Claims I give or receive")
+    def get(self, request):
+        paginator = NewestPagination()
+        page = paginator.paginate_queryset(selectors.claims_of(request.user), request, view=self)
+        contacts = selectors.claim_contacts(viewer=request.user, claims=list(page))
+        context = {"viewer": request.user, "contacts": contacts}
+        return paginator.get_paginated_response(
+            ClaimSerializer(page, many=True, context=context).data
+        )
+
+
+class ClaimDetailView(APIView):
+    @extend_schema(responses={200: ClaimSerializer, **ERRORS}, summary="One claim")
+    def get(self, request, claim_id: int):
+        return Response(claim_data(request, claim_id))
+
+
+class ClaimActionView(APIView):
+    """accept / decline / cancel / confirm: one URL each, one service each."""
+
+    action = ""
+
+    @extend_schema(request=ClaimConfirmSerializer, responses={200: ClaimSerializer, **ERRORS})
+    def post(self, request, claim_id: int):
+        if self.action == "confirm":
+            data = ClaimConfirmSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.claim_confirm(
+                actor=request.user, claim_id=claim_id, code=data.validated_data["code"]
+            )
+        else:
+            service = {
+                "accept": services.claim_accept,
+                "decline": services.claim_decline,
+                "cancel": services.claim_cancel,
+            }[self.action]
+            service(actor=request.user, claim_id=claim_id)
+        return Response(claim_data(request, claim_id))
+
+
+class ClaimMessagesView(APIView):
+    @extend_schema(responses={200: ClaimMessageSerializer(many=True), **ERRORS})
+    def get(self, request, claim_id: int):
+        claim = permissions.require_party(
+            request.user,
+            Claim.objects.select_related("offer__grid", "need__grid").filter(pk=claim_id).first(),
+        )
+        messages = ClaimMessage.objects.filter(claim=claim).select_related("author")
+        return Response(ClaimMessageSerializer(messages, many=True).data)
+
+    @extend_schema(
+        request=ClaimMessageSerializer, responses={201: ClaimMessageSerializer, **ERRORS}
+    )
+    def post(self, request, claim_id: int):
+        body = request.data.get("body", "")
+        if not isinstance(body, str):
+            raise ValidationError({"body": [_("Write a message of up to 500 characters.")]})
+        message = services.claim_message_add(actor=request.user, claim_id=claim_id, body=body)
+        return Response(ClaimMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class UrgentNeedsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("hours", int, description="Unmatched for at least (6)")],
+        responses={200: NeedSerializer(many=True), **ERRORS},
+        summary="Urgent needs in a grid still unmatched after N hours (grid staff)",
+    )
+    def get(self, request, grid_id: int):
+        grid = grid_by_id(grid_id)
+        grid_permissions.require_manage_grid(request.user, grid)
+        hours = request.query_params.get("hours", "6")
+        if not (hours.isascii() and hours.isdecimal()) or not 0 < int(hours) <= 720:
+            raise ValidationError({"hours": [_("A whole number of hours, 1 to 720.")]})
+        needs = selectors.urgent_unmatched(grid_id=grid.pk, older_than_hours=int(hours))
+        return Response(NeedSerializer(needs[:100], many=True).data)
