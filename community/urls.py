@@ -4,7 +4,6 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from activities import views as activities_views
-from mutualaid import views as mutualaid_views
 
 api_v1 = [
     path("", include("grids.api_urls")),
@@ -15,7 +14,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("grids.urls")),
     path("", include("residents.urls")),
-    path("mutual-aid/", mutualaid_views.index, name="mutualaid"),
+    path("mutual-aid/", include("mutualaid.urls")),
     path("activities/", activities_views.index, name="activities"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),

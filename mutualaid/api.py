@@ -191,9 +191,7 @@ class OfferMatchesView(APIView):
         permissions.home_of(request.user)
         matches = selectors.needs_for_offer(_offer(offer_id))
         return Response(
-            MatchSerializer(
-                [{"reason": m.reason, "need": m.item} for m in matches], many=True
-            ).data
+            MatchSerializer([{"reason": m.reason, "need": m.item} for m in matches], many=True).data
         )
 
 

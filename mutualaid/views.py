@@ -1,8 +1,197 @@
+"""The 互助 tab: nearby needs and offers, asking or offering in three taps, my claims,
+a need or offer with its matches, a claim with its handover code. Thin over services."""
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from mutualaid import permissions, selectors, services
+from mutualaid.errors import NoHomeGrid
+from mutualaid.models import Claim, Need, Offer, Urgency
+from residents.errors import ServiceError
+
+
+class AskForm(forms.Form):
+    category = forms.TypedChoiceField(label=gettext_lazy("What"), coerce=int)
+    quantity = forms.IntegerField(label=gettext_lazy("How many"), min_value=1, max_value=100_000)
+    description = forms.CharField(
+        label=gettext_lazy("Details (optional)"), max_length=300, required=False
+    )
+    urgency = forms.ChoiceField(
+        label=gettext_lazy("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            (c.pk, f"{c.name}（{c.unit}）") for c in selectors.categories()
+        ]
+
+
+class OfferForm(AskForm):
+    urgency = None
+    handover = forms.ChoiceField(
+        label=gettext_lazy("Handover"), choices=Offer.Handover.choices, initial="pickup"
+    )
 
 
 @login_required
 def index(request):
-    """The 互助 tab. Needs, offers and matching arrive with the mutual-aid feature."""
-    return render(request, "mutualaid/index.html")
+    try:
+        home = permissions.home_of(request.user)
+    except NoHomeGrid as error:
+        return render(request, "mutualaid/index.html", {"no_home": error.message}, status=200)
+    community_id = home.grid.community_id
+    kind = request.POST.get("form")
+    ask = AskForm(request.POST if kind == "ask" else None, prefix="ask")
+    give = OfferForm(request.POST if kind == "offer" else None, prefix="offer")
+    if request.method == "POST":
+        form = ask if kind == "ask" else give
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                if kind == "ask":
+                    item = services.need_create(
+                        actor=request.user,
+                        category_id=values["category"],
+                        quantity=values["quantity"],
+                        description=values["description"],
+                        urgency=values["urgency"],
+                    )
+                    return redirect("aid-need", need_id=item.pk)
+                item = services.offer_create(
+                    actor=request.user,
+                    category_id=values["category"],
+                    quantity=values["quantity"],
+                    description=values["description"],
+                    handover=values["handover"],
+                )
+                return redirect("aid-offer", offer_id=item.pk)
+            except ServiceError as error:
+                form.add_error(None, str(error.message))
+    context = {
+        "needs": list(selectors.needs_nearby(viewer=request.user, community_id=community_id)[:30]),
+        "offers": list(
+            selectors.offers_nearby(viewer=request.user, community_id=community_id)[:30]
+        ),
+        "claims": list(selectors.claims_of(request.user)[:20]),
+        "ask": ask,
+        "give": give,
+    }
+    return render(request, "mutualaid/index.html", context)
+
+
+@login_required
+def need_detail(request, need_id: int):
+    permissions.home_of(request.user)
+    need = (
+        Need.objects.select_related("requester", "category", "micro_grid", "grid")
+        .filter(pk=need_id)
+        .first()
+    )
+    if need is None:
+        raise Http404
+    matches = selectors.offers_for_need(need) if need.state in Need.OPEN_STATES else []
+    return render(request, "mutualaid/need.html", {"need": need, "matches": matches})
+
+
+@login_required
+def offer_detail(request, offer_id: int):
+    permissions.home_of(request.user)
+    offer = (
+        Offer.objects.select_related("giver", "category", "micro_grid", "grid")
+        .filter(pk=offer_id)
+        .first()
+    )
+    if offer is None:
+        raise Http404
+    my_needs = list(
+        Need.objects.filter(
+            requester=request.user, category=offer.category, state__in=Need.OPEN_STATES
+        )
+    )
+    matches = selectors.needs_for_offer(offer) if offer.giver_id == request.user.pk else []
+    return render(
+        request,
+        "mutualaid/offer.html",
+        {"offer": offer, "my_needs": my_needs, "matches": matches},
+    )
+
+
+@login_required
+@require_POST
+def offer_claim(request, offer_id: int):
+    try:
+        quantity = int(request.POST.get("quantity", ""))
+        need_id = int(request.POST["need"]) if request.POST.get("need") else None
+    except ValueError:
+        messages.error(request, _("The quantity must be a whole number of at least 1."))
+        return redirect("aid-offer", offer_id=offer_id)
+    try:
+        claim = services.claim_request(
+            actor=request.user, offer_id=offer_id, quantity=quantity, need_id=need_id
+        )
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+        return redirect("aid-offer", offer_id=offer_id)
+    return redirect("aid-claim", claim_id=claim.pk)
+
+
+@login_required
+def claim_detail(request, claim_id: int):
+    claim = (
+        Claim.objects.select_related(
+            "offer__giver",
+            "offer__category",
+            "offer__micro_grid",
+            "offer__grid",
+            "receiver",
+            "need__grid",
+        )
+        .filter(pk=claim_id)
+        .first()
+    )
+    claim = permissions.require_party(request.user, claim)
+    contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
+    return render(
+        request,
+        "mutualaid/claim.html",
+        {
+            "claim": claim,
+            "contact": contacts.get(claim.pk),
+            "is_giver": claim.offer.giver_id == request.user.pk,
+            "is_receiver": claim.receiver_id == request.user.pk,
+            "thread": claim.messages.select_related("author") if claim.pk in contacts else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_action(request, claim_id: int, action: str):
+    try:
+        if action == "confirm":
+            services.claim_confirm(
+                actor=request.user, claim_id=claim_id, code=request.POST.get("code", "")
+            )
+        elif action == "message":
+            services.claim_message_add(
+                actor=request.user, claim_id=claim_id, body=request.POST.get("body", "")
+            )
+        else:
+            service = {
+                "accept": services.claim_accept,
+                "decline": services.claim_decline,
+                "cancel": services.claim_cancel,
+            }.get(action)
+            if service is None:
+                raise Http404
+            service(actor=request.user, claim_id=claim_id)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    return redirect("aid-claim", claim_id=claim_id)
