@@ -124,7 +124,16 @@ if REDIS_URL:
                 # channels-redis waits on Redis with BZPOPMIN for up to 5 s; redis-py 8
                 # gives up reading a socket after 5 s by default, which kills idle
                 # consumers. Give blocking reads room (redis/redis-py#4091).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "socket_keepalive": True}],
+                # A pool large enough for every socket of a worker to leave at once
+                # (redis-py raises rather than waits when its pool is exhausted).
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "socket_keepalive": True,
+                        "max_connections": env.int("CHANNELS_MAX_CONNECTIONS", default=2000),
+                    }
+                ],
                 "prefix": env.str("CHANNELS_PREFIX", default="linli"),
             },
         }

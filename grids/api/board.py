@@ -165,7 +165,7 @@ class PostCommentsView(APIView):
     @extend_schema(responses={200: CommentSerializer(many=True), **ERRORS}, summary="Comments")
     def get(self, request, post_id: int):
         post = _post(request.user, post_id)
-        selectors.posts_decorate([post], viewer=request.user)
+        selectors.posts_decorate([post], viewer=request.user, comments_limit=None)
         return Response(CommentSerializer(post.comment_list, many=True).data)
 
     @extend_schema(

@@ -9,7 +9,8 @@ post_review_idx for the queue; noticeread_grid_idx for read rates.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,9 +104,15 @@ def pinned_for_grid(*, grid: Grid) -> list[Post]:
     )
 
 
-def posts_decorate(posts: Sequence[Post], *, viewer: User | None) -> Sequence[Post]:
-    """Attach photos, visible comments, reaction counts and the viewer's reactions:
-    four queries for any number of posts."""
+COMMENTS_INLINE = 5
+
+
+def posts_decorate(
+    posts: Sequence[Post], *, viewer: User | None, comments_limit: int | None = COMMENTS_INLINE
+) -> Sequence[Post]:
+    """Attach photos, the latest visible comments (all with `comments_limit=None`),
+    reaction counts and the viewer's reactions: four queries for any number of posts,
+    and a page's size bounded however busy one post's thread is."""
     ids = [p.pk for p in posts]
     photos: dict[int, list[PostPhoto]] = defaultdict(list)
     comments: dict[int, list[Comment]] = defaultdict(list)
@@ -114,7 +121,11 @@ def posts_decorate(posts: Sequence[Post], *, viewer: User | None) -> Sequence[Po
     if ids:
         for photo in PostPhoto.objects.filter(post_id__in=ids).order_by("post_id", "position"):
             photos[photo.post_id].append(photo)
-        for comment in _visible_comments(viewer).filter(post_id__in=ids):
+        visible = _visible_comments(viewer).filter(post_id__in=ids)
+        if comments_limit is not None:
+            latest = Window(RowNumber(), partition_by=F("post_id"), order_by=F("id").desc())
+            visible = visible.annotate(latest=latest).filter(latest__lte=comments_limit)
+        for comment in visible.order_by("post_id", "id"):
             comments[comment.post_id].append(comment)
         for row in (
             PostReaction.objects.filter(post_id__in=ids)

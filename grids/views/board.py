@@ -115,7 +115,12 @@ def _readable_post(request, post_id: int) -> Post:
 
 def _card(request, post_id: int, *, status: int = 200, error: str = "") -> HttpResponse:
     post = _readable_post(request, post_id)
-    selectors.posts_decorate([post], viewer=request.user)
+    every_comment = request.GET.get("comments") == "all"
+    selectors.posts_decorate(
+        [post],
+        viewer=request.user,
+        comments_limit=None if every_comment else selectors.COMMENTS_INLINE,
+    )
     context = _card_context(request, post.grid) | {"post": post, "card_error": error}
     return render(request, "grids/_post_card.html", context, status=status)
 

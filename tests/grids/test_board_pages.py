@@ -232,3 +232,17 @@ def test_the_cadres_notice_list_costs_the_same_for_one_notice_or_many(client, wo
     html = page.content.decode()
     assert "1/2 已读" in html  # n5: grid A only, read by one of its two members
     assert "0/4 已读" in html  # whole-community notices: four members in all
+
+
+def test_a_busy_thread_shows_its_latest_comments_and_a_way_to_all(client, world):
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="热帖")
+    for i in range(8):
+        posts.comment_create(actor=world.resident_a2, post_id=post.pk, body=f"第{i}条")
+    client = logged_in(client, world.resident_a)
+    board = client.get(f"/grids/{world.grid_a.pk}/board/").content.decode()
+    assert "第7条" in board and "第3条" in board and "第2条" not in board
+    assert "?comments=all" in board
+    card = client.get(f"/posts/{post.pk}/card/?comments=all").content.decode()
+    assert all(f"第{i}条" in card for i in range(8))
+    api_comments = client.get(f"/api/v1/posts/{post.pk}/comments/").json()
+    assert len(api_comments) == 8

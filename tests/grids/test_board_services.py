@@ -538,3 +538,31 @@ def test_an_author_takes_back_a_comment_even_under_a_hidden_post(world):
     posts.comment_delete(actor=world.resident_a2, comment_id=comment.pk)
     comment.refresh_from_db()
     assert comment.state == ContentState.DELETED
+
+
+def test_the_fast_post_shape_equals_the_declared_serializer(world, settings, tmp_path):
+    from grids.serializers.board import CommentSerializer, PostSerializer
+
+    post = posts.post_create(
+        actor=world.resident_a, grid=world.grid_a, body="有图有评论", photos=[png(), png()]
+    )
+    first = posts.comment_create(actor=world.resident_a2, post_id=post.pk, body="一")
+    posts.comment_create(actor=world.worker_a, post_id=post.pk, body="二", reply_to_id=first.pk)
+    posts.reaction_set(actor=world.resident_a2, post_id=post.pk, reaction="like")
+    posts.post_update(actor=world.resident_a, post_id=post.pk, body="改过")
+    notice = notices.notice_publish(
+        actor=world.cadre_east,
+        community=world.east,
+        title="t",
+        body="b",
+        pinned_until=timezone.now() + timedelta(days=1),
+    )
+    shown = list(selectors.feed_for_grid(viewer=world.resident_a2, grid=world.grid_a))
+    selectors.posts_decorate(shown, viewer=world.resident_a2)
+    assert {p.notice_id for p in shown} >= {notice.pk}
+    for item in shown:
+        serializer = PostSerializer()
+        assert serializer.to_representation(item) == serializer.declared_representation(item)
+        for comment in item.comment_list:
+            c = CommentSerializer()
+            assert c.to_representation(comment) == c.declared_representation(comment)

@@ -1,0 +1,394 @@
+"""What both benchmarks share: their own databases, the server they start, the
+setup they print, and percentiles. Standard library + psycopg + redis only, so the
+orchestrating process never imports Django (helpers that need it run as
+subprocesses with the right DATABASE_URL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import math
+import os
+import platform
+import re
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+# Fixed so that sessions made by a helper process are readable by the server.
+SECRET_KEY = "linli-benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+HELPER_PREFIX = "BENCH-RESULT "
+_FORBIDDEN = re.compile(r"^(linli_ci|linli_dev|test_.*|postgres|template\d)$")
+
+
+# ---------------------------------------------------------------- databases
+
+
+def check_db_name(name: str) -> str:
+    if _FORBIDDEN.match(name) or not name.startswith("linli_bench"):
+        raise SystemExit(f"refusing database {name!r}: benchmark databases are named linli_bench*")
+    return name
+
+
+def db_url(name: str) -> str:
+    return f"{PG_ADMIN_URL}/{check_db_name(name)}"
+
+
+def admin_connect():
+    import psycopg
+
+    return psycopg.connect(f"{PG_ADMIN_URL}/postgres", autocommit=True)
+
+
+def connect(name: str):
+    import psycopg
+
+    return psycopg.connect(db_url(name), autocommit=True)
+
+
+def db_exists(name: str) -> bool:
+    with admin_connect() as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return found.fetchone() is not None
+
+
+def db_create(name: str) -> None:
+    check_db_name(name)
+    with admin_connect() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def db_drop(name: str) -> None:
+    check_db_name(name)
+    with admin_connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def db_migrate(name: str) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=django_env(name),
+        check=True,
+    )
+
+
+def django_env(dbname: str, **extra: str) -> dict[str, str]:
+    """The environment of every Django process of a benchmark: PostgreSQL, Redis, DEBUG off.
+
+    DJANGO_ENV stays unset (development): community.settings reads DEBUG on its
+    own, so DEBUG=false needs no production mode (which would redirect plain
+    HTTP to HTTPS and set Secure cookies).
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        DATABASE_URL=db_url(dbname),
+        REDIS_URL=REDIS_URL,
+        CHANNELS_PREFIX="linli_bench",
+        CACHE_PREFIX="linli_bench",
+        SECRET_KEY=SECRET_KEY,
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        THROTTLE_WRITE="1000000/min",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="benchmarks.bench_settings",
+        PYTHONPATH=str(ROOT),
+        PYTHONWARNINGS="ignore:No directory at",
+    )
+    env.update(extra)
+    return env
+
+
+def run_helper(script: str, args: list[str], dbname: str) -> dict:
+    """Run `script _helper args` in a Django process; it prints one JSON result line."""
+    out = subprocess.run(
+        [PYTHON, script, *args],
+        cwd=ROOT,
+        env=django_env(dbname),
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    for line in out.splitlines():
+        if line.startswith(HELPER_PREFIX):
+            return json.loads(line[len(HELPER_PREFIX) :])
+    raise RuntimeError(f"helper printed no result:\n{out[-2000:]}")
+
+
+def helper_result(value: dict) -> None:
+    print(HELPER_PREFIX + json.dumps(value, ensure_ascii=False), flush=True)
+
+
+def require_pool() -> None:
+    try:
+        import psycopg_pool  # noqa: F401
+    except ImportError:
+        raise SystemExit("--db-pool needs psycopg-pool (psycopg[pool]) in the venv") from None
+
+
+def connection_mode() -> str:
+    """How the servers reach PostgreSQL: community.settings reads DATABASE_POOL,
+    DATABASE_POOL_MAX and CONN_MAX_AGE from the environment."""
+    if os.environ.get("DATABASE_POOL", "").lower() in ("1", "true", "yes", "on"):
+        return f"psycopg pool (DATABASE_POOL=on, max_size {os.environ.get('DATABASE_POOL_MAX')})"
+    age = os.environ.get("CONN_MAX_AGE", "settings default")
+    return f"no pool; CONN_MAX_AGE={age}, CONN_HEALTH_CHECKS on"
+
+
+# ---------------------------------------------------------------- the server
+
+
+class Server:
+    """uvicorn serving community.asgi:application with the benchmark settings."""
+
+    def __init__(self, *, dbname: str, port: int, workers: int = 1, extra_args=()):
+        self.dbname, self.port, self.workers = dbname, port, workers
+        self.log_path = Path(f"/tmp/linli_bench_uvicorn_{port}.log")
+        cmd = [
+            str(Path(PYTHON).with_name("uvicorn")),
+            "community.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            *extra_args,
+        ]
+        if workers > 1:
+            cmd += ["--workers", str(workers)]
+        self.cmd = cmd
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90.0) -> Server:
+        if port_open(self.port):
+            raise SystemExit(f"port {self.port} is already in use; pick another with --port")
+        log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            self.cmd,
+            cwd=ROOT,
+            env=django_env(self.dbname),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"uvicorn exited; see {self.log_path}:\n{self.log_tail()}")
+            try:
+                status, _ = http_get(self.port, "/bench/bare/")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"uvicorn did not answer within {timeout}s; see {self.log_path}")
+
+    def log_tail(self, n: int = 4000) -> str:
+        try:
+            return self.log_path.read_text()[-n:]
+        except OSError:
+            return ""
+
+    def pids(self) -> list[int]:
+        """The server process and (with --workers) its worker children."""
+        if self.proc is None:
+            return []
+        found = [self.proc.pid]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                fields = stat[stat.rindex(")") + 2 :].split()
+                if int(fields[1]) == self.proc.pid:
+                    found.append(int(entry.name))
+        return found
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the server's processes."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.pids():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def http_get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def raise_fd_limit(wanted: int) -> tuple[int, int]:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(wanted, soft)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)
+
+
+# ---------------------------------------------------------------- statistics
+
+
+def percentile(values, q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    data = sorted(values)
+    if not data:
+        return math.nan
+    k = (len(data) - 1) * q / 100
+    lo, hi = math.floor(k), math.ceil(k)
+    return data[lo] + (data[hi] - data[lo]) * (k - lo)
+
+
+def median(values) -> float:
+    values = [v for v in values if v is not None and not math.isnan(v)]
+    return statistics.median(values) if values else math.nan
+
+
+def spread(values) -> str:
+    """`median (min–max, n=k)`: every summary says how far its runs disagreed."""
+    values = [v for v in values if v is not None and not math.isnan(v)]
+    if not values:
+        return "n/a"
+    return f"{fmt(median(values))} ({fmt(min(values))}–{fmt(max(values))}, n={len(values)})"
+
+
+def fmt(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+# ---------------------------------------------------------------- the setup
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _version(module: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(module)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def setup_info(dbname: str | None = None) -> dict:
+    info = {
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "code": _git_describe(),
+        "host": platform.node(),
+        "cpu": f"{_cpu_model()} × {os.cpu_count()} cores (shared host)",
+        "memory": _meminfo(),
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": _version("django"),
+        "djangorestframework": _version("djangorestframework"),
+        "channels / channels-redis": f"{_version('channels')} / {_version('channels-redis')}",
+        "uvicorn": _version("uvicorn")
+        + f" (httptools {_version('httptools')}, uvloop {_version('uvloop')})",
+        "websockets": _version("websockets"),
+        "psycopg": _version("psycopg"),
+    }
+    if dbname:
+        with connect(dbname) as conn:
+            info["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+            info["postgresql shared_buffers"] = conn.execute("SHOW shared_buffers").fetchone()[0]
+    info["redis"] = redis_version()
+    return info
+
+
+def _git_describe() -> str:
+    try:
+        return subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _meminfo() -> str:
+    try:
+        line = Path("/proc/meminfo").read_text().splitlines()[0]
+        return f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        return "unknown"
+
+
+def redis_client():
+    import redis
+
+    return redis.Redis.from_url(REDIS_URL)
+
+
+def redis_version() -> str:
+    try:
+        server = redis_client().info("server")
+        return f"{server['redis_version']} ({REDIS_URL})"
+    except Exception as exc:  # the figure is informative only
+        return f"unreachable: {exc}"
+
+
+def print_setup(title: str, info: dict) -> None:
+    print(f"== {title}")
+    width = max(len(k) for k in info)
+    for key, value in info.items():
+        print(f"  {key:<{width}}  {value}")
+    print(flush=True)

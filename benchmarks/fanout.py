@@ -1,0 +1,552 @@
+"""Fan-out benchmark: N WebSocket subscribers on one grid's live board, M posts made
+through the REST API by another member; latency to every subscriber, and seq gaps.
+
+    .venv/bin/python benchmarks/fanout.py                  # 1,000 clients, 50 posts × 3 rounds
+    .venv/bin/python benchmarks/fanout.py --workers 2      # cross-process delivery via Redis
+    .venv/bin/python benchmarks/fanout.py --help
+
+The server is uvicorn (1 worker, or --workers N) with REDIS_URL set, so
+channels-redis is the channel layer. Subscribers are distinct members, each with
+its own session (made directly with Django's SessionStore, then sent as the
+session cookie with a same-host Origin, as a browser does; --auth token sends
+X-Session-Token without Origin, as the app does). The poster logs in through the
+allauth headless app API and posts with its X-Session-Token.
+
+Latency, honestly: the server cannot stamp its commit time into the payload, so
+each event's arrival at a subscriber is measured against two client-side clocks
+(time.monotonic, system-wide on Linux, so comparable across the processes):
+  from response: the POST's response fully read by the poster. The commit (and the
+                 group_send, run by on_commit inside the request) happen before the
+                 response is written, so this can be negative; very negative when the
+                 worker writing the response is also busy fanning out;
+  from send:     the POST's request about to be written: an upper bound that includes
+                 the whole POST handling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.client
+import json
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import common
+
+TARGET_P99_MS = 250
+POSTER_PASSWORD = "bench-poster-password-1"
+
+
+# ---------------------------------------------------------------- Django helper
+
+
+def setup_grid(argv: list[str]) -> None:
+    """Runs inside Django: a fresh community + grid, N subscribers and one poster,
+    all members; a session per subscriber; the poster's password set for login."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, required=True)
+    args = parser.parse_args(argv)
+
+    import datetime
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.db import transaction
+    from django.db.models import Max
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from grids.models import Community, Grid, MicroGrid
+    from grids.models.places import Membership
+    from residents.models import User
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    with transaction.atomic():
+        community = Community.objects.create(name=f"扇出 {stamp}", street="基准街道", city="基准市")
+        grid = Grid.objects.create(community=community, number=1, name="扇出网格")
+        buildings = [MicroGrid.objects.create(grid=grid, label=f"{k}号楼") for k in range(1, 11)]
+        base = (User.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        users = User.objects.bulk_create(
+            User(
+                phone=f"+8615{base + k:09d}",
+                display_name=f"订阅者{k}" if k else "发帖人",
+                password="!bench-unusable-password",
+                phone_verified=True,
+            )
+            for k in range(args.clients + 1)
+        )
+        Membership.objects.bulk_create(
+            Membership(
+                user=user,
+                grid=grid,
+                micro_grid=buildings[k % len(buildings)],
+                unit=str(100 + k % 30),
+            )
+            for k, user in enumerate(users)
+        )
+        poster, subscribers = users[0], users[1:]
+        poster.set_password(POSTER_PASSWORD)
+        poster.save(update_fields=["password"])
+        sessions = [
+            Session(
+                session_key=get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789"),
+                session_data=SessionStore().encode(
+                    {
+                        SESSION_KEY: str(user.pk),
+                        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                        HASH_SESSION_KEY: user.get_session_auth_hash(),
+                    }
+                ),
+                expire_date=timezone.now() + datetime.timedelta(days=1),
+            )
+            for user in subscribers
+        ]
+        Session.objects.bulk_create(sessions)
+    common.helper_result(
+        {
+            "grid": grid.pk,
+            "poster_phone": poster.phone,
+            "sessions": [s.session_key for s in sessions],
+        }
+    )
+
+
+# ---------------------------------------------------------------- subscriber processes
+
+
+def subscriber_process(conn, *, port, grid, sessions, auth, compression, concurrency) -> None:
+    """Holds len(sessions) WebSockets; records (arrival time, raw message) per socket.
+
+    Messages are parsed only when the parent asks for the report, so the receive
+    path does as little as a real client that only appends to a list."""
+    common.raise_fd_limit(len(sessions) + 100)
+    asyncio.run(_subscribers(conn, port, grid, sessions, auth, compression, concurrency))
+
+
+async def _subscribers(conn, port, grid, sessions, auth, compression, concurrency) -> None:
+    from websockets.asyncio.client import connect
+
+    loop = asyncio.get_running_loop()
+    records: list[list[tuple[float, str]]] = [[] for _ in sessions]
+    hello: list[int | None] = [None] * len(sessions)
+    failures: list[str] = []
+    sockets = []
+    gate = asyncio.Semaphore(concurrency)
+    url = f"ws://127.0.0.1:{port}/ws/grids/{grid}/"
+
+    async def one(i: int, key: str) -> None:
+        if auth == "cookie":
+            headers = {"Cookie": f"sessionid={key}"}
+            origin = f"http://127.0.0.1:{port}"
+        else:
+            headers = {"X-Session-Token": key}
+            origin = None
+        try:
+            async with gate:
+                ws = await connect(
+                    url,
+                    additional_headers=headers,
+                    origin=origin,
+                    compression="deflate" if compression else None,
+                    ping_interval=None,
+                    open_timeout=120,
+                    close_timeout=5,
+                    max_queue=None,
+                )
+                first = json.loads(await ws.recv())
+                assert first["type"] == "hello", first
+                hello[i] = first["seq"]
+        except Exception as exc:  # reported, counted as missed events
+            failures.append(f"{type(exc).__name__}: {exc}")
+            return
+        sockets.append(ws)
+        mine = records[i]
+        try:
+            async for raw in ws:
+                mine.append((time.monotonic(), raw))
+        except Exception as exc:
+            failures.append(f"socket {i} closed: {type(exc).__name__}: {exc}")
+
+    started = time.monotonic()
+    tasks = [asyncio.create_task(one(i, key)) for i, key in enumerate(sessions)]
+    while any(h is None for h in hello) and len(failures) + sum(h is not None for h in hello) < len(
+        sessions
+    ):
+        await asyncio.sleep(0.05)
+    conn.send(
+        {
+            "connected": sum(h is not None for h in hello),
+            "failures": failures[:5],
+            "failed": len(failures),
+            "hello": hello,
+            "seconds": time.monotonic() - started,
+        }
+    )
+    while True:
+        command = await loop.run_in_executor(None, conn.recv)
+        if command == "count":
+            conn.send(sum(len(r) for r in records))
+        elif command == "report":
+            report = []
+            for mine in records:
+                parsed = []
+                for t, raw in mine:
+                    event = json.loads(raw)
+                    post = event.get("post") or {}
+                    parsed.append((t, event.get("type"), event.get("seq"), post.get("id")))
+                report.append(parsed)
+                mine.clear()
+            conn.send({"events": report, "failures": failures[:5], "failed": len(failures)})
+        elif command == "close":
+            await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            conn.send("closed")
+            return
+
+
+# ---------------------------------------------------------------- the poster
+
+
+class Poster:
+    def __init__(self, port: int, grid: int):
+        self.port, self.grid = port, grid
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.token = ""
+
+    def request(self, method: str, path: str, body: dict, headers: dict | None = None):
+        self.conn.request(
+            method,
+            path,
+            body=json.dumps(body, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        response = self.conn.getresponse()
+        return response.status, response.read()
+
+    def login(self, phone: str) -> None:
+        """As an app client does: allauth headless, phone + password."""
+        status, body = self.request(
+            "POST", "/_allauth/app/v1/auth/login", {"phone": phone, "password": POSTER_PASSWORD}
+        )
+        if status != 200:
+            raise SystemExit(f"poster login failed: {status} {body[:300]!r}")
+        self.token = json.loads(body)["meta"]["session_token"]
+
+    def post(self, text: str) -> tuple[float, float, int]:
+        for attempt in (1, 2):
+            try:
+                sent = time.monotonic()
+                status, body = self.request(
+                    "POST",
+                    f"/api/v1/grids/{self.grid}/posts/",
+                    {"kind": "chat", "body": text},
+                    {"X-Session-Token": self.token},
+                )
+                answered = time.monotonic()
+                break
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                # uvicorn closes a keep-alive connection idle for 5 s: open another.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt == 2:
+                    raise
+        if status != 201:
+            raise SystemExit(f"post failed: {status} {body[:300]!r}")
+        return sent, answered, json.loads(body)["id"]
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_setup":
+        setup_grid(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=1000, help="WebSocket subscribers")
+    parser.add_argument("--posts", type=int, default=50, help="posts per round")
+    parser.add_argument("--interval", type=float, default=0.2, help="seconds between posts")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --posts (medians)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--client-procs", type=int, default=2, help="processes holding the subscribers"
+    )
+    parser.add_argument("--auth", choices=("cookie", "token"), default="cookie")
+    parser.add_argument(
+        "--no-compression",
+        action="store_true",
+        help="do not offer permessage-deflate (browsers do offer it)",
+    )
+    parser.add_argument("--connect-concurrency", type=int, default=50)
+    parser.add_argument("--db", default="linli_bench_fanout")
+    parser.add_argument("--port", type=int, default=8721)
+    parser.add_argument("--wait", type=float, default=20, help="max seconds to wait for stragglers")
+    parser.add_argument(
+        "--db-pool",
+        type=int,
+        default=0,
+        metavar="N",
+        help="serve with Django's psycopg pool of N connections (DATABASE_POOL=on)",
+    )
+    args = parser.parse_args()
+    if args.db_pool:
+        common.require_pool()
+        os.environ.update(DATABASE_POOL="on", DATABASE_POOL_MAX=str(args.db_pool))
+
+    common.check_db_name(args.db)
+    soft, hard = common.raise_fd_limit(args.clients + 200)
+    # A fresh database each run (seconds): the app's migrations move on quickly.
+    common.db_drop(args.db)
+    common.db_create(args.db)
+    common.db_migrate(args.db)
+    prepared = common.run_helper(__file__, ["_setup", "--clients", str(args.clients)], args.db)
+
+    redis = common.redis_client()
+    redis.flushdb()  # db 9 is the benchmarks' own
+    redis_maxclients = int(redis.config_get("maxclients")["maxclients"])
+
+    info = common.setup_info(args.db)
+    info.update(
+        {
+            "server": f"uvicorn community.asgi:application, {args.workers} worker(s), "
+            "DEBUG=false, channels-redis layer",
+            "database connections": common.connection_mode(),
+            "subscribers": f"{args.clients:,} distinct members of grid {prepared['grid']}, "
+            f"auth by {'session cookie + Origin' if args.auth == 'cookie' else 'X-Session-Token'}, "
+            f"permessage-deflate {'off' if args.no_compression else 'offered'}, "
+            f"held by {args.client_procs} client process(es) (websockets "
+            f"{common._version('websockets')} asyncio client)",
+            "posts": f"{args.rounds} rounds × {args.posts} posts, one every {args.interval:g} s, "
+            "POST /api/v1/grids/{id}/posts/ with X-Session-Token (allauth app login)",
+            "limits": f"RLIMIT_NOFILE {soft}/{hard}; Redis maxclients {redis_maxclients}",
+        }
+    )
+    common.print_setup("fan-out benchmark setup", info)
+
+    server = common.Server(dbname=args.db, port=args.port, workers=args.workers).start()
+    context = multiprocessing.get_context("fork")
+    procs, pipes = [], []
+    try:
+        poster = Poster(args.port, prepared["grid"])
+        poster.login(prepared["poster_phone"])
+        sessions = prepared["sessions"]
+        share = -(-len(sessions) // args.client_procs)
+        for k in range(args.client_procs):
+            mine = sessions[k * share : (k + 1) * share]
+            if not mine:
+                continue
+            parent, child = context.Pipe()
+            proc = context.Process(
+                target=subscriber_process,
+                args=(child,),
+                kwargs=dict(
+                    port=args.port,
+                    grid=prepared["grid"],
+                    sessions=mine,
+                    auth=args.auth,
+                    compression=not args.no_compression,
+                    concurrency=args.connect_concurrency,
+                ),
+            )
+            proc.start()
+            procs.append(proc)
+            pipes.append(parent)
+        ready = [pipe.recv() for pipe in pipes]
+        connected = sum(r["connected"] for r in ready)
+        hellos = {h for r in ready for h in r["hello"] if h is not None}
+        members = redis.zcard(f"linli_bench:group:grid-{prepared['grid']}")
+        print(
+            f"== connected {connected:,}/{len(sessions):,} subscribers in "
+            f"{max(r['seconds'] for r in ready):.1f} s; hello seq {sorted(hellos)}; "
+            f"Redis group members {members}; server CPU so far {server.cpu_seconds():.1f} s"
+        )
+        for r in ready:
+            for failure in r["failures"]:
+                print(f"  !! {failure}")
+        if len(hellos) != 1:
+            raise SystemExit("subscribers disagree on the starting seq")
+        start_seq = hellos.pop()
+        rounds = []
+        for round_no in range(1, args.rounds + 1):
+            rounds.append(
+                run_round(args, round_no, poster, pipes, server, connected, start_seq, ready)
+            )
+            start_seq += args.posts
+            time.sleep(1)
+        summarise(args, rounds, connected, len(sessions))
+    finally:
+        for pipe in pipes:
+            try:
+                pipe.send("close")
+                pipe.recv()
+            except (EOFError, OSError):
+                pass
+        for proc in procs:
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.terminate()
+        time.sleep(3)
+        stale = redis.zcard(f"linli_bench:group:grid-{prepared['grid']}")
+        server.stop()
+        log = server.log_path.read_text(errors="replace")
+        print(
+            f"== after every subscriber closed: Redis group still lists {stale} channel(s); "
+            f"server log: {log.count('MaxConnectionsError')} redis MaxConnectionsError, "
+            f"{log.count('Internal Server Error')} HTTP 500 ({server.log_path})"
+        )
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def run_round(args, round_no, poster, pipes, server, connected, start_seq, ready) -> dict:
+    cpu_before = server.cpu_seconds()
+    posts = {}
+    begin = time.monotonic()
+    finished = begin
+    for k in range(args.posts):
+        due = begin + k * args.interval
+        if (pause := due - time.monotonic()) > 0:
+            time.sleep(pause)
+        sent, answered, post_id = poster.post(f"扇出测试 第{round_no}轮 第{k + 1}帖")
+        posts[post_id] = (sent, answered)
+        finished = answered
+    expected = connected * args.posts
+    deadline = time.monotonic() + args.wait
+    while time.monotonic() < deadline:
+        for pipe in pipes:
+            pipe.send("count")
+        if sum(pipe.recv() for pipe in pipes) >= expected:
+            break
+        time.sleep(0.25)
+    cpu = server.cpu_seconds() - cpu_before
+    reports = []
+    for pipe in pipes:
+        pipe.send("report")
+        reports.append(pipe.recv())
+
+    from_response, from_send, spreads = [], [], {}
+    gaps = duplicates = missed = foreign = 0
+    for report, r in zip(reports, ready, strict=True):
+        for events, hello in zip(report["events"], r["hello"], strict=True):
+            if hello is None:  # never connected: counted in the connected total
+                continue
+            last = start_seq
+            seen = set()
+            for t, kind, seq, post_id in events:
+                if seq is None:
+                    continue
+                if seq == last + 1:
+                    pass
+                elif seq > last + 1:
+                    gaps += 1
+                else:
+                    duplicates += 1
+                last = max(last, seq)
+                if kind == "post.created" and post_id in posts:
+                    if post_id in seen:
+                        continue
+                    seen.add(post_id)
+                    sent, answered = posts[post_id]
+                    from_response.append((t - answered) * 1000)
+                    from_send.append((t - sent) * 1000)
+                    first, final = spreads.get(post_id, (t, t))
+                    spreads[post_id] = (min(first, t), max(final, t))
+                elif kind == "post.created":
+                    foreign += 1
+            missed += len(set(posts) - seen)
+    post_ms = [(answered - sent) * 1000 for sent, answered in posts.values()]
+    last_arrival = [
+        (spreads[p][1] - posts[p][1]) * 1000 for p in posts if p in spreads
+    ]  # response → the last subscriber has it
+    window = [(spreads[p][1] - spreads[p][0]) * 1000 for p in spreads]
+    result = {
+        "window_p50": common.percentile(window, 50),
+        "window_max": max(window, default=float("nan")),
+        "p50": common.percentile(from_response, 50),
+        "p95": common.percentile(from_response, 95),
+        "p99": common.percentile(from_response, 99),
+        "max": max(from_response, default=float("nan")),
+        "min": min(from_response, default=float("nan")),
+        "send_p50": common.percentile(from_send, 50),
+        "send_p95": common.percentile(from_send, 95),
+        "send_p99": common.percentile(from_send, 99),
+        "send_max": max(from_send, default=float("nan")),
+        "post_p50": common.percentile(post_ms, 50),
+        "post_p95": common.percentile(post_ms, 95),
+        "last_p50": common.percentile(last_arrival, 50),
+        "last_max": max(last_arrival, default=float("nan")),
+        "samples": len(from_response),
+        "gaps": gaps,
+        "duplicates": duplicates,
+        "missed": missed,
+        "foreign": foreign,
+        "cpu": cpu,
+        "seconds": finished - begin,
+        "failed": sum(r["failed"] for r in reports),
+    }
+    print(
+        f"  round {round_no}: {result['samples']:,} deliveries; from response p50 "
+        f"{result['p50']:.1f} p95 {result['p95']:.1f} p99 {result['p99']:.1f} max "
+        f"{result['max']:.1f} ms; from send p99 {result['send_p99']:.1f} ms; "
+        f"gaps {gaps}, duplicates {duplicates}, missed {missed}; server CPU {cpu:.1f} s",
+        flush=True,
+    )
+    return result
+
+
+def summarise(args, rounds, connected, wanted) -> None:
+    def row(label, key):
+        print(f"  {label:<52}{common.spread([r[key] for r in rounds]):>30}")
+
+    print(f"\n== results: median (min–max) over {len(rounds)} rounds, ms")
+    row("latency from POST response, p50", "p50")
+    row("latency from POST response, p95", "p95")
+    row("latency from POST response, p99", "p99")
+    row("latency from POST response, max", "max")
+    row("latency from POST response, min (negative: before)", "min")
+    row("latency from POST sent (upper bound), p50", "send_p50")
+    row("latency from POST sent (upper bound), p95", "send_p95")
+    row("latency from POST sent (upper bound), p99", "send_p99")
+    row("latency from POST sent (upper bound), max", "send_max")
+    row("POST round trip (request → response), p50", "post_p50")
+    row("POST round trip (request → response), p95", "post_p95")
+    row("response → last subscriber has it, p50 over posts", "last_p50")
+    row("response → last subscriber has it, max", "last_max")
+    row("first → last subscriber of one post, p50 over posts", "window_p50")
+    row("first → last subscriber of one post, max", "window_max")
+    row("server CPU seconds per round", "cpu")
+    row("round duration, s (posting falls behind when > posts × interval)", "seconds")
+    gaps = sum(r["gaps"] for r in rounds)
+    duplicates = sum(r["duplicates"] for r in rounds)
+    missed = sum(r["missed"] for r in rounds)
+    total = sum(r["samples"] for r in rounds)
+    print(
+        f"  deliveries {total:,} of {connected * args.posts * len(rounds):,} expected "
+        f"({connected:,}/{wanted:,} subscribers connected); seq gaps {gaps}, duplicates or "
+        f"out of order {duplicates}, missed events {missed}"
+    )
+    p99 = common.median([r["p99"] for r in rounds])
+    send_p99 = common.median([r["send_p99"] for r in rounds])
+    print(
+        f"  target p99 ≤ {TARGET_P99_MS} ms for {args.clients:,} subscribers: "
+        f"{'met' if p99 <= TARGET_P99_MS else 'MISSED'} from response ({p99:.1f} ms), "
+        f"{'met' if send_p99 <= TARGET_P99_MS else 'MISSED'} from send ({send_p99:.1f} ms); "
+        f"target 0 gaps: {'met' if gaps == 0 and missed == 0 else 'MISSED'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
