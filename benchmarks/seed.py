@@ -209,10 +209,10 @@ def _seed(dbname: str, s: Scale) -> dict:
         _step(
             conn,
             "pinned notice posts (one per grid)",
-            f"""INSERT INTO grids_post (id, author_role, kind, body, ref_type, ref_id, state,
-                    review_pending, photo_count, comment_count, created_at, edited_at,
+            f"""INSERT INTO grids_post (id, author_role, kind, body, ref_type, ref_id, ref_state,
+                    state, review_pending, photo_count, comment_count, created_at, edited_at,
                     author_id, grid_id, micro_grid_id, notice_id)
-                SELECT g, 'cadre', 'notice', '', '', NULL, 'visible', false, 0, 0,
+                SELECT g, 'cadre', 'notice', '', '', NULL, '', 'visible', false, 0, 0,
                        now() - interval '400 days', NULL, (g - 1) * {U} + 1, g, NULL,
                        (g - 1) / {s.grids_per_community} + 1
                 FROM generate_series(1, {G}) g""",
@@ -220,14 +220,14 @@ def _seed(dbname: str, s: Scale) -> dict:
         _step(
             conn,
             "posts",
-            f"""INSERT INTO grids_post (id, author_role, kind, body, ref_type, ref_id, state,
-                    review_pending, photo_count, comment_count, created_at, edited_at,
+            f"""INSERT INTO grids_post (id, author_role, kind, body, ref_type, ref_id, ref_state,
+                    state, review_pending, photo_count, comment_count, created_at, edited_at,
                     author_id, grid_id, micro_grid_id, notice_id)
                 SELECT {G} + i, '',
                        CASE WHEN bench_r(i, 2) < 0.15 THEN 'need' ELSE 'chat' END,
                        substr(%s, 1 + floor(bench_r(i, 3) * 60)::int,
                               8 + floor(bench_r(i, 4) * 120)::int),
-                       '', NULL,
+                       '', NULL, '',
                        CASE WHEN bench_r(i, 5) < 0.02 THEN 'hidden'
                             WHEN bench_r(i, 5) < 0.03 THEN 'deleted'
                             ELSE 'visible' END,
