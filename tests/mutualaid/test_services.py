@@ -248,3 +248,15 @@ def test_claim_states_are_the_documented_ones():
         "cancelled",
         "expired",
     }
+
+
+def test_the_expiry_command_reports_what_it_closed(world, masks):
+    import io
+
+    from django.core.management import call_command
+
+    n = need(world, world.resident_a, masks)
+    Need.objects.filter(pk=n.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    out = io.StringIO()
+    call_command("aid_expire", stdout=out)
+    assert out.getvalue().strip() == "expired: 0 claims, 1 needs, 0 offers"
