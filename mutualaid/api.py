@@ -214,18 +214,7 @@ class OfferWithdrawView(APIView):
 
 
 def claim_data(request, claim_id: int) -> dict:
-    claim = (
-        Claim.objects.select_related(
-            "offer__giver",
-            "offer__category",
-            "offer__micro_grid",
-            "offer__grid",
-            "receiver",
-            "need__grid",
-        )
-        .filter(pk=claim_id)
-        .first()
-    )
+    claim = selectors.claim_with_parties(claim_id)
     claim = permissions.require_party(request.user, claim)
     contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
     if claim.pk in contacts and not permissions.is_party(request.user, claim):

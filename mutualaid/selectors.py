@@ -213,3 +213,19 @@ def claim_contacts(*, viewer: User, claims: list[Claim]) -> dict[int, dict]:
                 "receiver": _contact(receiver, homes.get(receiver.pk)),
             }
     return contacts
+
+
+def claim_with_parties(claim_id: int) -> Claim | None:
+    """A claim with its offer, giver, receiver and need: what its page and API show."""
+    return (
+        Claim.objects.select_related(
+            "offer__giver",
+            "offer__category",
+            "offer__micro_grid",
+            "offer__grid",
+            "receiver",
+            "need__grid",
+        )
+        .filter(pk=claim_id)
+        .first()
+    )

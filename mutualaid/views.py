@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mutualaid import permissions, selectors, services
 from mutualaid.errors import NoHomeGrid
-from mutualaid.models import Claim, Need, Offer, Urgency
+from mutualaid.models import Need, Offer, Urgency
 from residents.errors import ServiceError
 
 
@@ -144,18 +144,7 @@ def offer_claim(request, offer_id: int):
 
 @login_required
 def claim_detail(request, claim_id: int):
-    claim = (
-        Claim.objects.select_related(
-            "offer__giver",
-            "offer__category",
-            "offer__micro_grid",
-            "offer__grid",
-            "receiver",
-            "need__grid",
-        )
-        .filter(pk=claim_id)
-        .first()
-    )
+    claim = selectors.claim_with_parties(claim_id)
     claim = permissions.require_party(request.user, claim)
     contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
     return render(
