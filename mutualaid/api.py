@@ -13,8 +13,7 @@ from grids import permissions as grid_permissions
 from grids.api.places import ERRORS
 from grids.selectors.places import grid_by_id
 from mutualaid import permissions, selectors, services
-from mutualaid.errors import NotFound
-from mutualaid.models import Claim, ClaimMessage, Need, Offer, Urgency
+from mutualaid.models import Need, Offer, Urgency
 from mutualaid.serializers import (
     CategorySerializer,
     ClaimConfirmSerializer,
@@ -131,33 +130,19 @@ class OffersView(APIView):
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
-def _need(need_id: int) -> Need:
-    need = (
-        Need.objects.select_related("requester", "category", "micro_grid", "grid")
-        .filter(pk=need_id)
-        .first()
-    )
-    if need is None:
-        raise NotFound(_("This need is no longer here."))
-    return need
+def _need(request, need_id: int) -> Need:
+    return permissions.require_visible_need(request.user, selectors.need_by_id(need_id))
 
 
-def _offer(offer_id: int) -> Offer:
-    offer = (
-        Offer.objects.select_related("giver", "category", "micro_grid", "grid")
-        .filter(pk=offer_id)
-        .first()
-    )
-    if offer is None:
-        raise NotFound(_("This offer is no longer here."))
-    return offer
+def _offer(request, offer_id: int) -> Offer:
+    return permissions.require_visible_offer(request.user, selectors.offer_by_id(offer_id))
 
 
 class NeedDetailView(APIView):
     @extend_schema(responses={200: NeedSerializer, **ERRORS}, summary="One need")
     def get(self, request, need_id: int):
         permissions.home_of(request.user)
-        return Response(NeedSerializer(_need(need_id)).data)
+        return Response(NeedSerializer(_need(request, need_id)).data)
 
 
 class NeedMatchesView(APIView):
@@ -167,7 +152,7 @@ class NeedMatchesView(APIView):
     )
     def get(self, request, need_id: int):
         permissions.home_of(request.user)
-        matches = selectors.offers_for_need(_need(need_id))
+        matches = selectors.offers_for_need(_need(request, need_id))
         return Response(
             MatchSerializer(
                 [{"reason": m.reason, "offer": m.item} for m in matches], many=True
@@ -179,7 +164,7 @@ class OfferDetailView(APIView):
     @extend_schema(responses={200: OfferSerializer, **ERRORS}, summary="One offer")
     def get(self, request, offer_id: int):
         permissions.home_of(request.user)
-        return Response(OfferSerializer(_offer(offer_id)).data)
+        return Response(OfferSerializer(_offer(request, offer_id)).data)
 
 
 class OfferMatchesView(APIView):
@@ -189,7 +174,7 @@ class OfferMatchesView(APIView):
     )
     def get(self, request, offer_id: int):
         permissions.home_of(request.user)
-        matches = selectors.needs_for_offer(_offer(offer_id))
+        matches = selectors.needs_for_offer(_offer(request, offer_id))
         return Response(
             MatchSerializer([{"reason": m.reason, "need": m.item} for m in matches], many=True).data
         )
@@ -201,7 +186,7 @@ class NeedCancelView(APIView):
     )
     def post(self, request, need_id: int):
         services.need_cancel(actor=request.user, need_id=need_id)
-        return Response(NeedSerializer(_need(need_id)).data)
+        return Response(NeedSerializer(_need(request, need_id)).data)
 
 
 class OfferWithdrawView(APIView):
@@ -210,7 +195,7 @@ class OfferWithdrawView(APIView):
     )
     def post(self, request, offer_id: int):
         services.offer_withdraw(actor=request.user, offer_id=offer_id)
-        return Response(OfferSerializer(_offer(offer_id)).data)
+        return Response(OfferSerializer(_offer(request, offer_id)).data)
 
 
 def claim_data(request, claim_id: int) -> dict:
@@ -290,12 +275,8 @@ class ClaimActionView(APIView):
 class ClaimMessagesView(APIView):
     @extend_schema(responses={200: ClaimMessageSerializer(many=True), **ERRORS})
     def get(self, request, claim_id: int):
-        claim = permissions.require_party(
-            request.user,
-            Claim.objects.select_related("offer__grid", "need__grid").filter(pk=claim_id).first(),
-        )
-        messages = ClaimMessage.objects.filter(claim=claim).select_related("author")
-        return Response(ClaimMessageSerializer(messages, many=True).data)
+        claim = permissions.require_party(request.user, selectors.claim_with_parties(claim_id))
+        return Response(ClaimMessageSerializer(selectors.claim_messages(claim), many=True).data)
 
     @extend_schema(
         request=ClaimMessageSerializer, responses={201: ClaimMessageSerializer, **ERRORS}

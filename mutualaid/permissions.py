@@ -65,3 +65,18 @@ def sees_contact(user: User, claim: Claim) -> bool:
     """Numbers and rooms are shown once the giver has accepted, to the parties only."""
     accepted = claim.state in (Claim.State.ACCEPTED, Claim.State.HANDED_OVER)
     return (accepted and is_party(user, claim)) or can_oversee(user, claim)
+
+
+def require_visible_need(user: User, need: Need | None) -> Need:
+    """Any resident with a home grid may look at a need (matching crosses grids)."""
+    home_of(user)
+    if need is None:
+        raise NotFound(_("This need is no longer here."))
+    return need
+
+
+def require_visible_offer(user: User, offer: Offer | None) -> Offer:
+    home_of(user)
+    if offer is None:
+        raise NotFound(_("This offer is no longer here."))
+    return offer

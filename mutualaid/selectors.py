@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Membership, Mute
 from mutualaid import permissions
-from mutualaid.models import Category, Claim, Need, Offer, Urgency
+from mutualaid.models import Category, Claim, ClaimMessage, Need, Offer, Urgency
 from residents.models import User
 
 SAME_BUILDING, SAME_GRID, SAME_COMMUNITY, ELSEWHERE = 0, 1, 2, 3
@@ -229,3 +229,32 @@ def claim_with_parties(claim_id: int) -> Claim | None:
         .filter(pk=claim_id)
         .first()
     )
+
+
+def need_by_id(need_id: int) -> Need | None:
+    return (
+        Need.objects.select_related("requester", "category", "micro_grid", "grid__community")
+        .filter(pk=need_id)
+        .first()
+    )
+
+
+def offer_by_id(offer_id: int) -> Offer | None:
+    return (
+        Offer.objects.select_related("giver", "category", "micro_grid", "grid__community")
+        .filter(pk=offer_id)
+        .first()
+    )
+
+
+def open_needs_of(user: User, *, category_id: int) -> list[Need]:
+    """The user's own open needs of a kind: what a claim on an offer can be for."""
+    return list(
+        Need.objects.select_related("category").filter(
+            requester=user, category_id=category_id, state__in=Need.OPEN_STATES
+        )
+    )
+
+
+def claim_messages(claim: Claim) -> QuerySet[ClaimMessage]:
+    return ClaimMessage.objects.filter(claim=claim).select_related("author").order_by("id")

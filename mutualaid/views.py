@@ -88,33 +88,15 @@ def index(request):
 
 @login_required
 def need_detail(request, need_id: int):
-    permissions.home_of(request.user)
-    need = (
-        Need.objects.select_related("requester", "category", "micro_grid", "grid")
-        .filter(pk=need_id)
-        .first()
-    )
-    if need is None:
-        raise Http404
+    need = permissions.require_visible_need(request.user, selectors.need_by_id(need_id))
     matches = selectors.offers_for_need(need) if need.state in Need.OPEN_STATES else []
     return render(request, "mutualaid/need.html", {"need": need, "matches": matches})
 
 
 @login_required
 def offer_detail(request, offer_id: int):
-    permissions.home_of(request.user)
-    offer = (
-        Offer.objects.select_related("giver", "category", "micro_grid", "grid")
-        .filter(pk=offer_id)
-        .first()
-    )
-    if offer is None:
-        raise Http404
-    my_needs = list(
-        Need.objects.filter(
-            requester=request.user, category=offer.category, state__in=Need.OPEN_STATES
-        )
-    )
+    offer = permissions.require_visible_offer(request.user, selectors.offer_by_id(offer_id))
+    my_needs = selectors.open_needs_of(request.user, category_id=offer.category_id)
     matches = selectors.needs_for_offer(offer) if offer.giver_id == request.user.pk else []
     return render(
         request,
@@ -155,7 +137,7 @@ def claim_detail(request, claim_id: int):
             "contact": contacts.get(claim.pk),
             "is_giver": claim.offer.giver_id == request.user.pk,
             "is_receiver": claim.receiver_id == request.user.pk,
-            "thread": claim.messages.select_related("author") if claim.pk in contacts else [],
+            "thread": selectors.claim_messages(claim) if claim.pk in contacts else [],
         },
     )
 
@@ -184,3 +166,27 @@ def claim_action(request, claim_id: int, action: str):
     except ServiceError as error:
         messages.error(request, str(error.message))
     return redirect("aid-claim", claim_id=claim_id)
+
+
+@login_required
+@require_POST
+def need_cancel(request, need_id: int):
+    try:
+        services.need_cancel(actor=request.user, need_id=need_id)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Your need is cancelled; neighbours no longer see it."))
+    return redirect("aid-need", need_id=need_id)
+
+
+@login_required
+@require_POST
+def offer_withdraw(request, offer_id: int):
+    try:
+        services.offer_withdraw(actor=request.user, offer_id=offer_id)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Your offer is withdrawn."))
+    return redirect("aid-offer", offer_id=offer_id)

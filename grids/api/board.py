@@ -15,7 +15,7 @@ from grids import permissions
 from grids.api.places import ERRORS
 from grids.errors import OutOfScope
 from grids.events import event_for_viewer, event_message
-from grids.models import Comment, Grid, Post, PostKind
+from grids.models import Comment, Post, PostKind
 from grids.selectors import board as selectors
 from grids.selectors.places import grid_by_id
 from grids.serializers.board import (
@@ -60,8 +60,7 @@ FEED_PAGE = inline_serializer(
 
 
 def _post(user: User, post_id: int) -> Post:
-    found = Post.objects.select_related("grid", "author", "micro_grid", "notice").filter(pk=post_id)
-    return permissions.require_read_post(user, found.first())
+    return permissions.require_read_post(user, selectors.post_by_id(post_id))
 
 
 class GridPostsView(APIView):
@@ -87,7 +86,7 @@ class GridPostsView(APIView):
         wanted = filters.form.cleaned_data
         # Read the seq before the posts: an event that lands in between is
         # replayed on resume and the client drops the duplicate by post id.
-        seq = Grid.objects.values_list("board_seq", flat=True).get(pk=grid.pk)
+        seq = selectors.board_seq(grid.pk)
         paginator = FeedPagination()
         page = paginator.paginate_queryset(
             selectors.feed_for_grid(
@@ -232,12 +231,12 @@ class CommentFlagView(APIView):
     def post(self, request, comment_id: int):
         data = FlagCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = Comment.objects.filter(pk=comment_id).only("post_id").first()
-        if comment is None:
+        post_id = selectors.comment_post_id(comment_id)
+        if post_id is None:
             raise OutOfScope()
         flag = moderation.flag_create(
             actor=request.user,
-            post_id=comment.post_id,
+            post_id=post_id,
             comment_id=comment_id,
             **data.validated_data,
         )

@@ -10,9 +10,8 @@ from community.api import NewestFirstCursorPagination
 from grids import permissions
 from grids.api.places import ERRORS
 from grids.errors import OutOfScope
-from grids.models import Community, Notice
 from grids.selectors import board as selectors
-from grids.selectors.places import grid_from_param
+from grids.selectors.places import community_by_id, grid_from_param
 from grids.serializers.board import (
     NoticeCreateSerializer,
     NoticeReceiptsSerializer,
@@ -22,17 +21,13 @@ from grids.serializers.board import (
 from grids.services import notices
 
 
-def _community(community_id: int) -> Community | None:
-    return Community.objects.filter(pk=community_id).first()
-
-
 class CommunityNoticesView(APIView):
     @extend_schema(
         responses={200: NoticeSerializer(many=True), **ERRORS},
         summary="A community's notices, newest first (its cadres)",
     )
     def get(self, request, community_id: int):
-        community = permissions.require_publish_notice(request.user, _community(community_id))
+        community = permissions.require_publish_notice(request.user, community_by_id(community_id))
         paginator = NewestFirstCursorPagination()
         page = paginator.paginate_queryset(
             selectors.notices_for_community(community_id=community.pk).prefetch_related("grids"),
@@ -47,7 +42,7 @@ class CommunityNoticesView(APIView):
         summary="Publish a notice to the community or chosen grids",
     )
     def post(self, request, community_id: int):
-        community = permissions.require_publish_notice(request.user, _community(community_id))
+        community = permissions.require_publish_notice(request.user, community_by_id(community_id))
         data = NoticeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -63,22 +58,13 @@ class CommunityNoticesView(APIView):
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
-def _notice(notice_id: int) -> Notice | None:
-    return (
-        Notice.objects.select_related("community", "author")
-        .prefetch_related("grids")
-        .filter(pk=notice_id)
-        .first()
-    )
-
-
 class NoticeDetailView(APIView):
     @extend_schema(
         responses={200: NoticeSerializer, **ERRORS},
         summary="A notice; opening it marks it read",
     )
     def get(self, request, notice_id: int):
-        notice = permissions.require_read_notice(request.user, _notice(notice_id))
+        notice = permissions.require_read_notice(request.user, selectors.notice_by_id(notice_id))
         notice.read_by_viewer = (
             notices.notice_read_mark(actor=request.user, notice_id=notice.pk) is not None
         )
@@ -122,7 +108,7 @@ class NoticeReceiptsView(APIView):
         summary="Read rate per grid; who has not read (cadres and the grid's worker)",
     )
     def get(self, request, notice_id: int):
-        notice = _notice(notice_id)
+        notice = selectors.notice_by_id(notice_id)
         grid_param = request.query_params.get("grid")
         if grid_param is None:
             notice = permissions.require_read_notice(request.user, notice)

@@ -322,3 +322,30 @@ def notices_read_summary(*, community_id: int, notices: Sequence[Notice]) -> dic
         }
         for n in notices
     }
+
+
+def post_by_id(post_id: int) -> Post | None:
+    """A post with what its card and its permission check read (grid, community, author)."""
+    return (
+        Post.objects.select_related("grid__community", "author", "micro_grid", "notice")
+        .filter(pk=post_id)
+        .first()
+    )
+
+
+def notice_by_id(notice_id: int) -> Notice | None:
+    return (
+        Notice.objects.select_related("community", "author", "superseded_by")
+        .prefetch_related("grids")
+        .filter(pk=notice_id)
+        .first()
+    )
+
+
+def board_seq(grid_id: int) -> int:
+    """The grid's last event seq. Read it before the feed: anything later is replayed."""
+    return Grid.objects.values_list("board_seq", flat=True).get(pk=grid_id)
+
+
+def comment_post_id(comment_id: int) -> int | None:
+    return Comment.objects.filter(pk=comment_id).values_list("post_id", flat=True).first()

@@ -157,3 +157,7 @@ def grid_from_param(value: str) -> Grid | None:
 
 def grid_by_id(grid_id: int) -> Grid | None:
     return Grid.objects.select_related("community").filter(pk=grid_id).first()
+
+
+def community_by_id(community_id: int) -> Community | None:
+    return Community.objects.filter(pk=community_id).first()

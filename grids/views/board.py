@@ -18,8 +18,9 @@ from grids import permissions
 from grids.api.board import FeedPagination
 from grids.errors import OutOfScope
 from grids.forms import CommentForm, FlagForm, PostForm
-from grids.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Comment, Flag, Grid, Post, Reaction
+from grids.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Flag, Grid, Post, Reaction
 from grids.selectors import board as selectors
+from grids.selectors.places import grid_by_id
 from grids.services import moderation, posts
 from residents.errors import ServiceError
 
@@ -27,11 +28,8 @@ FEED_PAGE_SIZE = 15
 
 
 def _grid(user, grid_id: int) -> Grid:
-    grid = Grid.objects.select_related("community", "grid_worker").filter(pk=grid_id).first()
-    try:
-        return permissions.require_view_grid(user, grid)
-    except OutOfScope:
-        raise Http404 from None
+    # Refusals (404 outside the grid) are rendered by residents.middleware, as everywhere.
+    return permissions.require_view_grid(user, grid_by_id(grid_id))
 
 
 def _feed_page(request, grid: Grid):
@@ -81,7 +79,7 @@ def board(request, grid_id: int):
         else:
             messages.success(request, _("Posted."))
             return redirect("board", grid_id=grid.pk)
-    seq = Grid.objects.values_list("board_seq", flat=True).get(pk=grid.pk)
+    seq = selectors.board_seq(grid.pk)
     page, next_link = _feed_page(request, grid)
     pinned = selectors.pinned_for_grid(grid=grid)
     selectors.posts_decorate([*pinned, *page], viewer=request.user)
@@ -106,11 +104,7 @@ def board_page(request, grid_id: int):
 
 
 def _readable_post(request, post_id: int) -> Post:
-    post = Post.objects.select_related("grid__community", "author", "micro_grid", "notice")
-    try:
-        return permissions.require_read_post(request.user, post.filter(pk=post_id).first())
-    except OutOfScope:
-        raise Http404 from None
+    return permissions.require_read_post(request.user, selectors.post_by_id(post_id))
 
 
 def _card(request, post_id: int, *, status: int = 200, error: str = "") -> HttpResponse:
@@ -210,12 +204,12 @@ def post_delete(request, post_id: int):
 @login_required
 @require_POST
 def comment_delete(request, comment_id: int):
-    comment = Comment.objects.filter(pk=comment_id).only("post_id").first()
-    if comment is None:
+    post_id = selectors.comment_post_id(comment_id)
+    if post_id is None:
         raise Http404
     return _act(
         request,
-        comment.post_id,
+        post_id,
         lambda: posts.comment_delete(actor=request.user, comment_id=comment_id),
     )
 
@@ -260,11 +254,7 @@ def mute(request, post_id: int):
 
 @login_required
 def moderation_queue(request, grid_id: int):
-    grid = Grid.objects.select_related("community").filter(pk=grid_id).first()
-    try:
-        permissions.require_manage_grid(request.user, grid)
-    except OutOfScope:
-        raise Http404 from None
+    grid = permissions.require_manage_grid(request.user, grid_by_id(grid_id))
     if request.method == "POST":
         try:
             moderation.moderation_decide(

@@ -11,21 +11,15 @@ from django.views.decorators.http import require_POST
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.forms import NoticeForm
-from grids.models import Community, Grid, Notice
+from grids.models import Community, Notice
 from grids.selectors import board as selectors
-from grids.selectors.places import grid_from_param, home_membership
+from grids.selectors.places import community_by_id, grid_from_param, home_membership
 from grids.services import notices
 from residents.errors import ServiceError
 
 
 def _notice(request, notice_id: int) -> Notice:
-    notice = Notice.objects.select_related("community", "author", "superseded_by").filter(
-        pk=notice_id
-    )
-    try:
-        return permissions.require_read_notice(request.user, notice.first())
-    except OutOfScope:
-        raise Http404 from None
+    return permissions.require_read_notice(request.user, selectors.notice_by_id(notice_id))
 
 
 @login_required
@@ -46,7 +40,7 @@ def notice_detail(request, notice_id: int):
 
 
 def _community_for_notices(request, community_id: int) -> Community:
-    community = Community.objects.filter(pk=community_id).first()
+    community = community_by_id(community_id)
     try:
         return permissions.require_publish_notice(request.user, community)
     except OutOfScope:
@@ -57,7 +51,7 @@ def _community_for_notices(request, community_id: int) -> Community:
 def notice_list(request, community_id: int):
     """The cadre's notices with their read rates, and the composer."""
     community = _community_for_notices(request, community_id)
-    grids = list(Grid.objects.filter(community=community).order_by("number"))
+    grids = list(community.grids.order_by("number"))
     form = NoticeForm(request.POST or None, grids=grids)
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,7 +86,7 @@ def notice_list(request, community_id: int):
 @login_required
 def notice_receipts(request, notice_id: int):
     """Read rate per grid; for one grid, who has not read it (doors to knock on)."""
-    notice = Notice.objects.select_related("community").filter(pk=notice_id).first()
+    notice = selectors.notice_by_id(notice_id)
     grid_param = request.GET.get("grid", "")
     grid = None
     if grid_param:

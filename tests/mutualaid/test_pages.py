@@ -55,3 +55,29 @@ def test_someone_elses_claim_page_does_not_exist(client, world):
     claim = services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=1)
     client.force_login(world.resident_b)
     assert client.get(f"/mutual-aid/claims/{claim.pk}/").status_code == 404
+
+
+def test_a_requester_cancels_from_the_need_page_and_others_cannot(client, world):
+    masks = Category.objects.get(slug="masks")
+    need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=3)
+    client.force_login(world.resident_a2)
+    client.post(f"/mutual-aid/needs/{need.pk}/cancel/")
+    need.refresh_from_db()
+    assert need.state == "open"
+    client.force_login(world.resident_a)
+    page = client.get(f"/mutual-aid/needs/{need.pk}/").content.decode()
+    assert "不再需要" in page
+    client.post(f"/mutual-aid/needs/{need.pk}/cancel/")
+    need.refresh_from_db()
+    assert need.state == "cancelled"
+    card = Post.objects.get(ref_type="aid.need", ref_id=need.pk)
+    assert card.ref_state == "cancelled"
+
+
+def test_a_giver_withdraws_from_the_offer_page(client, world):
+    masks = Category.objects.get(slug="masks")
+    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=3)
+    client.force_login(world.resident_a2)
+    client.post(f"/mutual-aid/offers/{offer.pk}/withdraw/")
+    offer.refresh_from_db()
+    assert offer.state == "withdrawn"
