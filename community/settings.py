@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "allauth.usersessions",
+    "django_tasks",
+    "django_tasks_db",
     "residents",
     "grids",
     "mutualaid",
@@ -203,6 +205,22 @@ ME_STREAM_GROUPS = "grids.selectors.places.me_stream_groups"
 BOARD_FLAGS_TO_HIDE = env.int("BOARD_FLAGS_TO_HIDE", default=3)
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+
+# Points (积分): what a handover and an hour of volunteer service earn.
+POINTS_PER_HANDOVER = env.int("POINTS_PER_HANDOVER", default=5)
+POINTS_PER_VOLUNTEER_HOUR = env.int("POINTS_PER_VOLUNTEER_HOUR", default=10)
+
+# Background work (activity reminders): the immediate backend runs a task at once
+# (development; reminders then go out when `manage.py activities_remind` runs, e.g.
+# from cron); production sets TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs
+# `manage.py db_worker`, which sends each reminder at its time.
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -10,6 +10,7 @@ then claim. States change only through `_offer_settle`, `_need_settle` and
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,7 +31,8 @@ from mutualaid.errors import (
 from mutualaid.models import Category, Claim, ClaimMessage, Need, Offer, Urgency
 from mutualaid.selectors import needs_for_offer, offers_for_need
 from residents.events import user_event_send_on_commit
-from residents.models import User
+from residents.models import PointsEntry, User
+from residents.services import points_earn
 
 DEFAULT_DAYS = 3
 ACCEPTED_CLAIM_TTL = timedelta(hours=48)
@@ -469,6 +471,18 @@ def _handover(claim: Claim) -> None:
         _need_settle(Need.objects.get(pk=claim.need_id))
     for user_id in (claim.receiver_id, claim.offer.giver_id):
         _tell(user_id, "aid.handed_over", claim)
+    points_earn(
+        user_id=claim.offer.giver_id,
+        amount=settings.POINTS_PER_HANDOVER,
+        kind=PointsEntry.Kind.AID,
+        reason=_("Gave %(quantity)d %(unit)s of %(category)s")
+        % {
+            "quantity": claim.quantity,
+            "unit": claim.offer.category.unit,
+            "category": claim.offer.category.name,
+        },
+        ref=("aid.claim", claim.pk),
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from residents.phones import mask_phone, national_number, normalize_phone
 
 
+class AgeBand(models.TextChoices):
+    """Age in bands, never a birth date or ID number: enough to match a children's class."""
+
+    UNDER_6 = "0-5", _("Under 6")
+    CHILD = "6-12", _("6 to 12")
+    TEEN = "13-17", _("13 to 17")
+    ADULT = "18-59", _("18 to 59")
+    ELDER = "60+", _("60 and over")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -42,6 +52,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("admin site access"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    age_band = models.CharField(
+        _("age"),
+        max_length=6,
+        choices=AgeBand.choices,
+        blank=True,
+        help_text=_("Asked only when you sign up for an activity that has an age range."),
+    )
 
     objects = UserManager()
 
@@ -166,3 +183,99 @@ class Notification(models.Model):
             "created_at": self.created_at.isoformat(),
             **self.payload,
         }
+
+
+class HouseholdMember(models.Model):
+    """Someone a resident signs up for (a child, an elderly parent): a name and an age band."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="household"
+    )
+    name = models.CharField(_("name"), max_length=30)
+    age_band = models.CharField(_("age"), max_length=6, choices=AgeBand.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="household_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PointsAccount(models.Model):
+    """A user's points balance: the running sum of their ledger, kept on one row whose
+    lock orders concurrent earns and spends, and which the database never lets go below 0."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    balance = models.IntegerField(default=0)
+    public = models.BooleanField(
+        _("show my name on the points leaderboard"),
+        default=False,
+        help_text=_("Off by default: the leaderboard shows only those who chose to be named."),
+    )
+
+    class Meta:
+        verbose_name = _("points account")
+        verbose_name_plural = _("points accounts")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(balance__gte=0), name="points_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.balance}"
+
+
+class PointsEntry(models.Model):
+    """One line of the points ledger (积分). Append-only: a mistake is undone by a new,
+    reversing entry, never by editing or deleting one."""
+
+    class Kind(models.TextChoices):
+        VOLUNTEER = "volunteer", _("Volunteer service")
+        AID = "aid", _("Mutual aid handover")
+        REDEEM = "redeem", _("Reward redeemed")
+        CORRECTION = "correction", _("Correction")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries"
+    )
+    amount = models.IntegerField(_("points"))
+    balance_after = models.IntegerField(_("balance after"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    ref_type = models.CharField(max_length=30, blank=True)
+    ref_id = models.BigIntegerField(null=True, blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points ledger")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount=0), name="points_entry_not_zero"),
+            models.CheckConstraint(
+                condition=models.Q(balance_after__gte=0), name="points_entry_balance_ok"
+            ),
+            # What earns points earns them once: one entry per handover, per shift attended.
+            models.UniqueConstraint(
+                fields=["user", "kind", "ref_type", "ref_id"],
+                condition=models.Q(ref_id__isnull=False, kind__in=["volunteer", "aid", "redeem"]),
+                name="points_entry_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-id"], name="points_entry_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.amount:+d} {self.kind}"
