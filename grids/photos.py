@@ -134,10 +134,14 @@ def photo_prepare(upload: UploadedFile | IO[bytes]) -> PreparedPhoto:
     )
 
 
-def photo_store(prepared: PreparedPhoto, *, grid_id: int) -> tuple[str, str]:
-    """Save the photo and its thumbnail; return their storage names (image, thumb)."""
+def photo_store(
+    prepared: PreparedPhoto, *, grid_id: int = 0, folder: str = ""
+) -> tuple[str, str]:
+    """Save the photo and its thumbnail under a grid's board folder (or `folder`);
+    return their storage names (image, thumb)."""
     today = timezone.localdate()
-    stem = f"board/{int(grid_id)}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}"
+    folder = folder or f"board/{int(grid_id)}"
+    stem = f"{folder}/{today:%Y}/{today:%m}/{uuid.uuid4().hex}"
     image_name = default_storage.save(f"{stem}.jpg", ContentFile(prepared.image))
     try:
         thumb_name = default_storage.save(f"{stem}_t.jpg", ContentFile(prepared.thumb))

@@ -23,6 +23,7 @@ class PostKind(models.TextChoices):
     NEED = "need", _("Need help")
     OFFER = "offer", _("Can help")
     NOTICE = "notice", _("Notice")
+    ACTIVITY = "activity", _("Activity")
 
 
 class ContentState(models.TextChoices):

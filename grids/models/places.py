@@ -171,6 +171,7 @@ class Membership(models.Model):
 class Role(models.TextChoices):
     RESIDENT = "resident", _("Resident")
     VOLUNTEER = "volunteer", _("Volunteer")
+    VOLUNTEER_LEAD = "volunteer_lead", _("Volunteer lead")
     BUILDING_HEAD = "building_head", _("Building head")
     GRID_WORKER = "grid_worker", _("Grid worker")
     CADRE = "cadre", _("Community cadre")
@@ -183,7 +184,7 @@ class RoleGrant(models.Model):
     their grid and building; the services change those and log who did it.
     """
 
-    COMMUNITY_ROLES = (Role.CADRE, Role.VOLUNTEER)
+    COMMUNITY_ROLES = (Role.CADRE, Role.VOLUNTEER, Role.VOLUNTEER_LEAD)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
@@ -210,7 +211,8 @@ class RoleGrant(models.Model):
                 name="rolegrant_one_active",
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["cadre", "volunteer"]), name="rolegrant_community_roles"
+                condition=Q(role__in=["cadre", "volunteer", "volunteer_lead"]),
+                name="rolegrant_community_roles",
             ),
         ]
         indexes = [

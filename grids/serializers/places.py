@@ -145,7 +145,13 @@ class RemoveInputSerializer(serializers.Serializer):
 class RoleInputSerializer(serializers.Serializer):
     user = serializers.IntegerField(min_value=1)
     role = serializers.ChoiceField(
-        choices=[Role.CADRE, Role.VOLUNTEER, Role.GRID_WORKER, Role.BUILDING_HEAD]
+        choices=[
+            Role.CADRE,
+            Role.VOLUNTEER,
+            Role.VOLUNTEER_LEAD,
+            Role.GRID_WORKER,
+            Role.BUILDING_HEAD,
+        ]
     )
     grid = serializers.IntegerField(min_value=1, required=False)
     micro_grid = serializers.IntegerField(min_value=1, required=False)

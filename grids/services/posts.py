@@ -91,6 +91,24 @@ def post_create(
         raise
 
 
+def card_post_create(
+    *, actor: User, grid: Grid, kind: str, body: str, ref_type: str, ref_id: int
+) -> Post:
+    """A card for another app's object (an activity) on a grid's board. The owning app
+    has checked that `actor` may publish there (an organiser need not be a member)."""
+    body = _clean_text(body, limit=Post._meta.get_field("body").max_length, error=PostInvalid)
+    return _post_insert(
+        actor=actor,
+        grid=grid,
+        kind=kind,
+        body=body,
+        prepared=[],
+        stored=[],
+        ref_type=ref_type,
+        ref_id=ref_id,
+    )
+
+
 @transaction.atomic
 def _post_insert(*, actor, grid, kind, body, prepared, stored, ref_type, ref_id) -> Post:
     home = (
