@@ -252,6 +252,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "activities.models.Activity.Kind",
+        "ActivityStateEnum": "activities.models.Activity.State",
+        "AudienceEnum": "activities.models.Activity.Audience",
+        "SignUpStateEnum": "activities.models.SignUp.State",
+        "RedemptionStateEnum": "activities.models.Redemption.State",
+        "PointsKindEnum": "residents.models.PointsEntry.Kind",
+        "AgeBandEnum": "residents.models.AgeBand",
+    },
 }
 
 LANGUAGE_CODE = "zh-hans"

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("grids.api_urls")),
     path("", include("residents.api_urls")),
     path("aid/", include("mutualaid.api_urls")),
+    path("", include("activities.api_urls")),
 ]
 
 urlpatterns = [
