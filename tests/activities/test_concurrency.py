@@ -1,0 +1,141 @@
+"""Capacity, waitlist promotion and points under real concurrent transactions on PostgreSQL."""
+
+import queue
+import threading
+
+import pytest
+from django.db import connections
+
+from activities import services
+from activities.errors import ActivityFull
+from activities.models import SignUp, Slot
+from residents.errors import NotEnoughPoints
+from residents.models import PointsAccount, PointsEntry
+from residents.services import points_earn
+from tests.activities.conftest import make_class
+from tests.factories import MembershipFactory
+from tests.mutualaid.test_concurrency import run_together
+from tests.residents.test_stream_order import postgres_or_skip
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_on_threads(jobs, *, threads: int = 40) -> list:
+    """Run `jobs` on `threads` threads (each its own PostgreSQL connection, all started at
+    once): as many transactions in flight as the server's connection limit comfortably
+    allows, the rest queued behind them, as behind a real pool of workers."""
+    todo: queue.Queue = queue.Queue()
+    for item in enumerate(jobs):
+        todo.put(item)
+    results: list = [None] * len(jobs)
+    barrier = threading.Barrier(threads)
+
+    def work() -> None:
+        try:
+            barrier.wait(10)
+            while True:
+                try:
+                    i, job = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    results[i] = job()
+                except Exception as error:  # the outcome under test, collected for assertions
+                    results[i] = error
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(120)
+    return results
+
+
+def residents(world, n: int) -> list:
+    return [MembershipFactory(micro_grid=world.buildings["a"][i % 2]).user for i in range(n)]
+
+
+def test_two_hundred_concurrent_signups_for_thirty_places(world):
+    postgres_or_skip()
+    slot = make_class(world, capacity=30).slots.get()
+    people = residents(world, 200)
+
+    results = run_on_threads(
+        [lambda u=u: services.signup_create(actor=u, slot_id=slot.pk) for u in people]
+    )
+
+    assert all(isinstance(r, SignUp) for r in results), [
+        r for r in results if not isinstance(r, SignUp)
+    ][:3]
+    states = [r.state for r in results]
+    assert states.count(SignUp.State.CONFIRMED) == 30
+    assert states.count(SignUp.State.WAITLISTED) == 170
+    slot.refresh_from_db()
+    assert (slot.confirmed, slot.waitlisted) == (30, 170)
+    assert SignUp.objects.filter(slot=slot, state="confirmed").count() == 30
+
+
+def test_without_a_waitlist_the_rest_are_refused_clearly(world):
+    postgres_or_skip()
+    slot = make_class(world, capacity=30, waitlist=False).slots.get()
+    people = residents(world, 200)
+
+    results = run_on_threads(
+        [lambda u=u: services.signup_create(actor=u, slot_id=slot.pk) for u in people]
+    )
+
+    confirmed = [r for r in results if isinstance(r, SignUp)]
+    refused = [r for r in results if not isinstance(r, SignUp)]
+    assert len(confirmed) == 30
+    assert len(refused) == 170 and all(isinstance(r, ActivityFull) for r in refused)
+    assert all(r.status == 409 for r in refused)
+    assert Slot.objects.get(pk=slot.pk).confirmed == 30
+
+
+def test_concurrent_cancellations_promote_each_waiting_person_once(world):
+    postgres_or_skip()
+    slot = make_class(world, capacity=10).slots.get()
+    people = residents(world, 30)
+    signups = [services.signup_create(actor=u, slot_id=slot.pk) for u in people]
+    confirmed = [s for s in signups if s.state == SignUp.State.CONFIRMED]
+    assert len(confirmed) == 10
+
+    results = run_together(
+        [lambda s=s: services.signup_cancel(actor=s.user, signup_id=s.pk) for s in confirmed[:8]]
+    )
+
+    assert all(isinstance(r, SignUp) for r in results), results[:3]
+    slot.refresh_from_db()
+    assert (slot.confirmed, slot.waitlisted) == (10, 12)
+    now_confirmed = SignUp.objects.filter(slot=slot, state="confirmed").order_by("pk")
+    # The first eight on the waitlist moved up, in the order they signed up.
+    assert [s.pk for s in now_confirmed] == [s.pk for s in confirmed[8:]] + [
+        s.pk for s in signups[10:18]
+    ]
+
+
+def test_concurrent_redemptions_never_take_the_balance_below_zero(world):
+    postgres_or_skip()
+    user = world.resident_a
+    points_earn(user_id=user.pk, amount=50, kind="volunteer", reason="shift", ref=("test", 1))
+    reward = services.reward_create(
+        actor=world.cadre_east, community=world.east, name="环保袋", cost=20, stock=100
+    )
+
+    results = run_together(
+        [lambda: services.reward_redeem(actor=user, reward_id=reward.pk) for _ in range(10)]
+    )
+
+    done = [r for r in results if not isinstance(r, Exception)]
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(done) == 2
+    assert len(refused) == 8 and all(isinstance(r, NotEnoughPoints) for r in refused), refused
+    account = PointsAccount.objects.get(user=user)
+    assert account.balance == 10
+    assert account.balance == sum(
+        PointsEntry.objects.filter(user=user).values_list("amount", flat=True)
+    )
+    reward.refresh_from_db()
+    assert reward.stock == 98  # a refused redemption takes nothing from stock
