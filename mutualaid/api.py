@@ -93,6 +93,7 @@ class NeedsView(APIView):
             urgency=values["urgency"],
             expires_at=values["expires_at"],
             on_behalf_of=values["on_behalf_of"],
+            campaign_id=values["campaign"],
         )
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
 
@@ -111,7 +112,7 @@ class OffersView(APIView):
     @extend_schema(
         request=OfferCreateSerializer,
         responses={201: OfferSerializer, **ERRORS},
-        summary="Offer help (a directed donation with `for_need`)",
+        summary="Offer help (a directed donation with `for_need`, `for_person` or `campaign`)",
     )
     def post(self, request):
         data = OfferCreateSerializer(data=request.data)
@@ -125,6 +126,8 @@ class OffersView(APIView):
             handover=values["handover"],
             expires_at=values["expires_at"],
             for_need_id=values["for_need"],
+            for_person_id=values["for_person"],
+            campaign_id=values["campaign"],
             on_behalf_of=values["on_behalf_of"],
         )
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutualaid import api
+from mutualaid import api, campaign_api
 
 urlpatterns = [
     path("categories/", api.CategoriesView.as_view(), name="api-aid-categories"),
@@ -41,4 +41,15 @@ urlpatterns = [
         for action in ("accept", "decline", "cancel", "confirm")
     ],
     path("grids/<int:grid_id>/urgent-needs/", api.UrgentNeedsView.as_view(), name="api-aid-urgent"),
+    path("campaigns/", campaign_api.CampaignsView.as_view(), name="api-aid-campaigns"),
+    path(
+        "campaigns/<int:campaign_id>/",
+        campaign_api.CampaignDetailView.as_view(),
+        name="api-aid-campaign",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/close/",
+        campaign_api.CampaignCloseView.as_view(),
+        name="api-aid-campaign-close",
+    ),
 ]

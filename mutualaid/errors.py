@@ -42,6 +42,17 @@ class TransitionRefused(Conflict):
     code = "aid_state"
 
 
+class CampaignInvalid(ServiceError):
+    code = "campaign_invalid"
+
+
+class CampaignClosed(Conflict):
+    code = "campaign_closed"
+
+    def __init__(self):
+        super().__init__(_("This campaign has ended; it can no longer be changed or joined."))
+
+
 class HandoverCodeWrong(ServiceError):
     code = "handover_code_wrong"
 
@@ -51,6 +62,8 @@ class HandoverCodeWrong(ServiceError):
 
 __all__ = [
     "AidInvalid",
+    "CampaignClosed",
+    "CampaignInvalid",
     "ClaimOverQuantity",
     "HandoverCodeWrong",
     "NeedOverQuantity",

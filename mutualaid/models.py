@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Grid, MicroGrid
+from grids.models import Community, Grid, MicroGrid
 
 
 class Category(models.Model):
@@ -36,6 +36,83 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Campaign(models.Model):
+    """A drive run by the community's cadres (口罩援助, 爱心义卖): an area (the whole
+    community, or some of its grids), kinds of help, a time window and an optional target.
+
+    What a campaign counts is everything in its scope: every handover received in its
+    area, of its kinds, inside its window, whether or not anyone attached their need or
+    offer to it (see `campaign_selectors`). Attaching is optional: it shows the campaign
+    on the card, and an offer attached to a campaign is a directed donation to its area.
+    `version` grows with every change the dashboard shows, so live snapshots are ordered.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    grids = models.ManyToManyField(
+        Grid,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grids"),
+        help_text=_("None chosen: the whole community."),
+    )
+    categories = models.ManyToManyField(
+        Category, related_name="campaigns", verbose_name=_("kinds of help")
+    )
+    title = models.CharField(_("title"), max_length=60)
+    description = models.CharField(_("description"), max_length=1000, blank=True)
+    target_quantity = models.PositiveIntegerField(
+        _("target"), null=True, blank=True, help_text=_("In the unit of its kinds of help.")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="campaign_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_quantity__isnull=True) | Q(target_quantity__gt=0),
+                name="campaign_target_positive",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="active") & Q(closed_at__isnull=True))
+                | (Q(state="closed") & Q(closed_at__isnull=False)),
+                name="campaign_closed_has_time",
+            ),
+        ]
+        indexes = [
+            # A community's campaigns, newest first; and which run now where a handover was.
+            models.Index(fields=["community", "-starts_at"], name="campaign_community_idx"),
+            models.Index(
+                fields=["community", "ends_at"],
+                condition=Q(state="active"),
+                name="campaign_active_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def counted_until(self):
+        """Handovers count until the end, or until a cadre closed it earlier."""
+        return min(self.ends_at, self.closed_at) if self.closed_at else self.ends_at
 
 
 class Urgency(models.TextChoices):
@@ -77,6 +154,14 @@ class Need(models.Model):
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
     micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
     expires_at = models.DateTimeField(_("needed until"))
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="needs",
+        verbose_name=_("campaign"),
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -162,6 +247,23 @@ class Offer(models.Model):
         related_name="directed_offers",
         help_text=_("A directed donation: this offer is for that need only."),
     )
+    for_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="directed_offers",
+        help_text=_("A directed donation: only this neighbour may claim it."),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+        verbose_name=_("campaign"),
+        help_text=_("A donation to a campaign: only residents of its area may claim it."),
+    )
     expires_at = models.DateTimeField(_("available until"))
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
@@ -174,6 +276,12 @@ class Offer(models.Model):
             models.CheckConstraint(
                 condition=Q(quantity__gte=F("reserved") + F("given")),
                 name="offer_never_over_allocated",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(for_need__isnull=False) & Q(for_person__isnull=False))
+                & ~(Q(for_need__isnull=False) & Q(campaign__isnull=False))
+                & ~(Q(for_person__isnull=False) & Q(campaign__isnull=False)),
+                name="offer_one_direction",
             ),
         ]
         indexes = [
@@ -193,6 +301,11 @@ class Offer(models.Model):
                 name="offer_open_category_idx",
             ),
             models.Index(fields=["giver", "-created_at"], name="offer_giver_idx"),
+            models.Index(
+                fields=["for_person", "-created_at"],
+                condition=Q(for_person__isnull=False),
+                name="offer_for_person_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -224,6 +337,11 @@ class Claim(models.Model):
     receiver = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims_received"
     )
+    # Copied when the claim is made, never changed: the offer's kind, and the grid where it
+    # is received (the need's grid, or the receiver's home grid then). Campaign figures
+    # read handovers by these two on one index.
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveIntegerField(_("quantity"))
     state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
     handover_code = models.CharField(max_length=6)
@@ -249,6 +367,11 @@ class Claim(models.Model):
             models.Index(fields=["receiver", "-created_at"], name="claim_receiver_idx"),
             models.Index(
                 fields=["accepted_at"], condition=Q(state="accepted"), name="claim_accepted_idx"
+            ),
+            models.Index(
+                fields=["grid", "category", "closed_at"],
+                condition=Q(state="handed_over"),
+                name="claim_handed_over_idx",
             ),
         ]
 

@@ -4,14 +4,16 @@
   offers with a display name, a building and a masked phone.
 - Only the two parties of an accepted claim see each other's number and room,
   and the grid worker of either side's grid (logged).
+- An offer directed to one neighbour is seen by the giver and that neighbour only.
+- The community's cadres run its campaigns; its residents and grid workers follow them.
 """
 
 from django.utils.translation import gettext as _
 
 from grids import permissions as grid_permissions
-from grids.models import Membership
+from grids.models import Community, Grid, Membership
 from mutualaid.errors import NoHomeGrid, NotAllowed, NotFound
-from mutualaid.models import Claim, Need, Offer
+from mutualaid.models import Campaign, Claim, Need, Offer
 from residents.models import User
 
 
@@ -77,6 +79,51 @@ def require_visible_need(user: User, need: Need | None) -> Need:
 
 def require_visible_offer(user: User, offer: Offer | None) -> Offer:
     home_of(user)
-    if offer is None:
+    if offer is None or not can_see_offer(user, offer):
         raise NotFound(_("This offer is no longer here."))
     return offer
+
+
+# Campaigns
+
+
+def can_manage_campaigns(user: User, community: Community) -> bool:
+    """The community's cadres (and admins) run its campaigns."""
+    return grid_permissions.can_manage_community(user, community)
+
+
+def _belongs_to(user: User, community_id: int) -> bool:
+    return user.is_authenticated and (
+        Membership.objects.filter(
+            user=user, grid__community_id=community_id, left_at__isnull=True
+        ).exists()
+        or Grid.objects.filter(community_id=community_id, grid_worker=user).exists()
+    )
+
+
+def require_manage_campaigns(user: User, community: Community | None) -> Community:
+    """Cadres pass; the community's residents and grid workers are told no (403);
+    anyone else cannot tell the community from one that does not exist (404)."""
+    if community is not None and can_manage_campaigns(user, community):
+        return community
+    if community is not None and _belongs_to(user, community.pk):
+        raise NotAllowed(_("Only the community's cadres can run campaigns."))
+    raise NotFound(_("This community is not yours."))
+
+
+def can_view_campaign(user: User, campaign: Campaign) -> bool:
+    """Its community's residents, grid workers and cadres follow a campaign."""
+    return can_manage_campaigns(user, campaign.community) or _belongs_to(
+        user, campaign.community_id
+    )
+
+
+def require_view_campaign(user: User, campaign: Campaign | None) -> Campaign:
+    if campaign is None or not can_view_campaign(user, campaign):
+        raise NotFound(_("This campaign is not in your community."))
+    return campaign
+
+
+def can_see_offer(user: User, offer: Offer) -> bool:
+    """An offer directed to one neighbour is seen by the giver and that neighbour only."""
+    return offer.for_person_id is None or user.pk in (offer.giver_id, offer.for_person_id)

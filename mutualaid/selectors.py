@@ -10,13 +10,13 @@ grow with the number of open offers in the city.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Membership, Mute
 from mutualaid import permissions
-from mutualaid.models import Category, Claim, ClaimMessage, Need, Offer, Urgency
+from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
 from residents.models import User
 
 SAME_BUILDING, SAME_GRID, SAME_COMMUNITY, ELSEWHERE = 0, 1, 2, 3
@@ -64,6 +64,20 @@ def open_needs(category_id: int) -> QuerySet[Need]:
     )
 
 
+def _serves_area(*, grid_id: int, community_id: int) -> Q:
+    """Offers a resident of this grid may claim: not directed to a campaign, or directed to
+    one whose area includes the grid."""
+    through = Campaign.grids.through.objects
+    return (
+        Q(campaign__isnull=True)
+        | Exists(through.filter(campaign_id=OuterRef("campaign_id"), grid_id=grid_id))
+        | (
+            Q(campaign__community_id=community_id)
+            & ~Exists(through.filter(campaign_id=OuterRef("campaign_id")))
+        )
+    )
+
+
 def _tiers(base: QuerySet, *, micro_grid_id: int, grid_id: int, community_id: int) -> list:
     return [
         (SAME_BUILDING, base.filter(micro_grid_id=micro_grid_id)),
@@ -82,6 +96,8 @@ def offers_for_need(need: Need, *, limit: int = 10) -> list[Match]:
         .exclude(giver_id__in=muted)
         .exclude(giver_id__in=muting)
         .filter(Q(for_need__isnull=True) | Q(for_need=need))
+        .filter(Q(for_person__isnull=True) | Q(for_person_id=need.requester_id))
+        .filter(_serves_area(grid_id=need.grid_id, community_id=need.grid.community_id))
         .select_related("giver", "category", "micro_grid", "grid")
     )
     matches: list[Match] = []
@@ -104,6 +120,12 @@ def needs_for_offer(offer: Offer, *, limit: int = 10) -> list[Match]:
     if offer.for_need_id is not None:
         directed = open_needs(offer.category_id).filter(pk=offer.for_need_id)
         return [Match(n, SAME_BUILDING) for n in directed.select_related("requester", "category")]
+    if offer.for_person_id is not None:
+        theirs = open_needs(offer.category_id).filter(requester_id=offer.for_person_id)
+        return [
+            Match(n, SAME_BUILDING)
+            for n in theirs.select_related("requester", "category").order_by("created_at")[:limit]
+        ]
     muted, muting = _muted_either_way(offer.giver_id)
     base = (
         open_needs(offer.category_id)
@@ -112,6 +134,8 @@ def needs_for_offer(offer: Offer, *, limit: int = 10) -> list[Match]:
         .exclude(requester_id__in=muting)
         .select_related("requester", "category", "micro_grid", "grid")
     )
+    if offer.campaign_id is not None:
+        base = base.filter(_in_campaign_area(offer.campaign_id))
     matches: list[Match] = []
     for tier, needs in _tiers(
         base,
@@ -125,6 +149,15 @@ def needs_for_offer(offer: Offer, *, limit: int = 10) -> list[Match]:
             rows = needs.filter(urgency=urgency).order_by("created_at", "id")
             matches += [Match(n, tier) for n in rows[: limit - len(matches)]]
     return matches
+
+
+def _in_campaign_area(campaign_id: int) -> Q:
+    """Needs whose grid lies in the campaign's area (chosen grids, or its whole community)."""
+    through = Campaign.grids.through.objects.filter(campaign_id=campaign_id)
+    return Q(grid_id__in=through.values("grid_id")) | (
+        Q(grid__community_id__in=Campaign.objects.filter(pk=campaign_id).values("community_id"))
+        & ~Exists(through)
+    )
 
 
 def needs_nearby(*, viewer: User, community_id: int) -> QuerySet[Need]:
@@ -146,6 +179,7 @@ def offers_nearby(*, viewer: User, community_id: int) -> QuerySet[Offer]:
             state__in=Offer.OPEN_STATES,
             expires_at__gt=timezone.now(),
         )
+        .filter(Q(for_person__isnull=True) | Q(for_person=viewer) | Q(giver=viewer))
         .select_related("giver", "category", "micro_grid", "grid")
         .order_by("-created_at", "-id")
     )
@@ -178,6 +212,16 @@ def urgent_unmatched(*, grid_id: int, older_than_hours: int = 6) -> QuerySet[Nee
         .select_related("requester", "category", "micro_grid")
         .order_by("created_at")
     )
+
+
+def homes_of(user_ids: list[int]) -> dict[int, Membership]:
+    """Each user's current home (building and room), for grid staff: one query."""
+    return {
+        m.user_id: m
+        for m in Membership.objects.filter(
+            user_id__in=set(user_ids), left_at__isnull=True
+        ).select_related("micro_grid")
+    }
 
 
 def _contact(user: User, membership) -> dict:
@@ -233,7 +277,9 @@ def claim_with_parties(claim_id: int) -> Claim | None:
 
 def need_by_id(need_id: int) -> Need | None:
     return (
-        Need.objects.select_related("requester", "category", "micro_grid", "grid__community")
+        Need.objects.select_related(
+            "requester", "category", "micro_grid", "grid__community", "campaign"
+        )
         .filter(pk=need_id)
         .first()
     )
@@ -241,7 +287,9 @@ def need_by_id(need_id: int) -> Need | None:
 
 def offer_by_id(offer_id: int) -> Offer | None:
     return (
-        Offer.objects.select_related("giver", "category", "micro_grid", "grid__community")
+        Offer.objects.select_related(
+            "giver", "category", "micro_grid", "grid__community", "campaign", "for_person"
+        )
         .filter(pk=offer_id)
         .first()
     )

@@ -3,7 +3,7 @@ masked phone; after, the two parties see each other's number and room."""
 
 from rest_framework import serializers
 
-from mutualaid.models import Category, Claim, ClaimMessage, Need, Offer, Urgency
+from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
 
 
 def person(user, micro_grid=None) -> dict:
@@ -45,6 +45,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "requester",
             "grid",
             "grid_name",
+            "campaign",
         ]
 
     def get_requester(self, need: Need) -> dict:
@@ -70,6 +71,8 @@ class OfferSerializer(serializers.ModelSerializer):
             "description",
             "on_behalf_of",
             "for_need",
+            "for_person",
+            "campaign",
             "state",
             "expires_at",
             "created_at",
@@ -95,6 +98,9 @@ class NeedCreateSerializer(serializers.Serializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     on_behalf_of = serializers.CharField(max_length=30, allow_blank=True, default="")
+    campaign = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="A running campaign to join."
+    )
 
 
 class OfferCreateSerializer(serializers.Serializer):
@@ -104,6 +110,18 @@ class OfferCreateSerializer(serializers.Serializer):
     handover = serializers.ChoiceField(choices=Offer.Handover.choices, default="pickup")
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     for_need = serializers.IntegerField(required=False, allow_null=True, default=None)
+    for_person = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A neighbour of your community (user id): only they may claim it.",
+    )
+    campaign = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A running campaign: only residents of its area may claim it.",
+    )
     on_behalf_of = serializers.CharField(max_length=30, allow_blank=True, default="")
 
 
@@ -163,3 +181,111 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     def get_contact(self, claim: Claim) -> dict | None:
         return self.context.get("contacts", {}).get(claim.pk)
+
+
+# Campaigns
+
+
+class GridRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    community_name = serializers.CharField(source="community.name")
+    categories = CategorySerializer(many=True)
+    grids = GridRefSerializer(many=True, help_text="Empty: the whole community.")
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "community",
+            "community_name",
+            "title",
+            "description",
+            "categories",
+            "grids",
+            "target_quantity",
+            "starts_at",
+            "ends_at",
+            "state",
+            "created_at",
+            "closed_at",
+        ]
+
+
+class CampaignCreateSerializer(serializers.Serializer):
+    community = serializers.IntegerField()
+    title = serializers.CharField(max_length=60)
+    description = serializers.CharField(max_length=1000, allow_blank=True, default="")
+    categories = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    grids = serializers.ListField(
+        child=serializers.IntegerField(), default=list, help_text="Empty: the whole community."
+    )
+    target_quantity = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1
+    )
+    starts_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="Empty: now."
+    )
+    ends_at = serializers.DateTimeField()
+
+
+class CampaignUpdateSerializer(serializers.Serializer):
+    """Every field optional: what is sent changes; `target_quantity: null` removes the target."""
+
+    title = serializers.CharField(max_length=60, required=False)
+    description = serializers.CharField(max_length=1000, allow_blank=True, required=False)
+    categories = serializers.ListField(
+        child=serializers.IntegerField(), min_length=1, required=False
+    )
+    grids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    target_quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False)
+
+
+class CategoryFigureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    quantity = serializers.IntegerField(help_text="Handed over in the campaign's scope.")
+    handovers = serializers.IntegerField()
+    needs_met = serializers.IntegerField()
+
+
+class GridFigureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    open_urgent = serializers.IntegerField()
+
+
+class GiverSerializer(serializers.Serializer):
+    display_name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    handovers = serializers.IntegerField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    """The live figures. Counted: every handover received in the campaign's area, of its
+    kinds, inside its window (attached to the campaign or not)."""
+
+    version = serializers.IntegerField(help_text="Grows with every change; apply the newest.")
+    state = serializers.CharField(source="campaign.state")
+    unit = serializers.CharField(help_text="The unit shared by all its kinds, or empty.")
+    handed_over = serializers.IntegerField()
+    handovers = serializers.IntegerField()
+    needs_met = serializers.IntegerField()
+    open_urgent = serializers.IntegerField()
+    target = serializers.IntegerField(allow_null=True)
+    progress = serializers.IntegerField(allow_null=True, help_text="Percent of the target.")
+    categories = CategoryFigureSerializer(many=True)
+    urgent_by_grid = GridFigureSerializer(many=True)
+    top_givers = GiverSerializer(many=True, help_text="Only givers who chose to be named.")
+
+
+class CampaignDetailSerializer(serializers.Serializer):
+    campaign = CampaignSerializer()
+    dashboard = DashboardSerializer()
+    can_manage = serializers.BooleanField()

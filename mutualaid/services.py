@@ -16,9 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grids.models import PostKind
+from grids.models import Grid, Membership, PostKind
 from grids.services.posts import post_create, post_ref_state_set
 from mutualaid import permissions
+from mutualaid.campaign_services import campaign_for_post, campaigns_touch_for
 from mutualaid.errors import (
     AidInvalid,
     ClaimOverQuantity,
@@ -28,7 +29,7 @@ from mutualaid.errors import (
     NotFound,
     TransitionRefused,
 )
-from mutualaid.models import Category, Claim, ClaimMessage, Need, Offer, Urgency
+from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
 from mutualaid.selectors import needs_for_offer, offers_for_need
 from residents.events import user_event_send_on_commit
 from residents.models import PointsEntry, User
@@ -98,9 +99,12 @@ def _need_settle(need: Need) -> None:
     else:
         state = Need.State.OPEN
     if state != need.state:
+        was_open = need.state in Need.OPEN_STATES
         need.state = state
         need.save(update_fields=["state"])
         post_ref_state_set(ref_type=NEED_REF, ref_id=need.pk, state=state)
+        if need.urgency == Urgency.URGENT and was_open != (state in Need.OPEN_STATES):
+            campaigns_touch_for(grid_id=need.grid_id, category_id=need.category_id)
 
 
 def _offer_settle(offer: Offer) -> None:
@@ -149,16 +153,19 @@ def need_create(
     urgency: str = Urgency.NORMAL,
     expires_at: datetime | None = None,
     on_behalf_of: str = "",
+    campaign_id: int | None = None,
 ) -> Need:
     """Ask the neighbourhood for something; it appears on the grid's board and the best
-    matching givers are told."""
+    matching givers are told. It may join a campaign running in the grid."""
     home = permissions.home_of(actor)
     if urgency not in Urgency.values:
         raise AidInvalid(_("Choose how urgent it is."))
+    category = _category(category_id)
     need = Need.objects.create(
         requester=actor,
         on_behalf_of=on_behalf_of.strip()[:30],
-        category=_category(category_id),
+        category=category,
+        campaign=campaign_for_post(campaign_id=campaign_id, grid=home.grid, category=category),
         quantity=_quantity(quantity),
         description=description.strip()[:300],
         urgency=urgency,
@@ -179,6 +186,8 @@ def need_create(
         type="aid.need_for_you",
         about={"need_id": need.pk, "category": need.category.name, "quantity": need.quantity},
     )
+    if need.urgency == Urgency.URGENT:
+        campaigns_touch_for(grid_id=need.grid_id, category_id=need.category_id)
     return need
 
 
@@ -201,18 +210,28 @@ def offer_create(
     handover: str = Offer.Handover.PICKUP,
     expires_at: datetime | None = None,
     for_need_id: int | None = None,
+    for_person_id: int | None = None,
+    campaign_id: int | None = None,
     on_behalf_of: str = "",
 ) -> Offer:
-    """Offer something spare. A directed donation (`for_need_id`) serves that need only."""
+    """Offer something spare. A directed donation goes to one need (`for_need_id`), one
+    neighbour of the giver's community (`for_person_id`) or a campaign's area
+    (`campaign_id`); only one of them. Directed offers get no board card."""
     home = permissions.home_of(actor)
     if handover not in Offer.Handover.values:
         raise AidInvalid(_("Choose pick-up or delivery."))
+    if sum(x is not None for x in (for_need_id, for_person_id, campaign_id)) > 1:
+        raise AidInvalid(_("Direct a donation to one need, one neighbour or one campaign."))
     category = _category(category_id)
     for_need = None
     if for_need_id is not None:
         for_need = Need.objects.filter(pk=for_need_id, state__in=Need.OPEN_STATES).first()
         if for_need is None or for_need.category_id != category.pk:
             raise AidInvalid(_("That need is no longer open for this kind of help."))
+    for_person = None
+    if for_person_id is not None:
+        for_person = _neighbour(actor, for_person_id, community_id=home.grid.community_id)
+    campaign = campaign_for_post(campaign_id=campaign_id, grid=home.grid, category=category)
     offer = Offer.objects.create(
         giver=actor,
         on_behalf_of=on_behalf_of.strip()[:30],
@@ -223,9 +242,11 @@ def offer_create(
         grid=home.grid,
         micro_grid=home.micro_grid,
         for_need=for_need,
+        for_person=for_person,
+        campaign=campaign,
         expires_at=_until(expires_at),
     )
-    if for_need is None:
+    if for_need is None and for_person is None:
         post_create(
             actor=actor,
             grid=home.grid,
@@ -234,12 +255,29 @@ def offer_create(
             ref_type=OFFER_REF,
             ref_id=offer.pk,
         )
-    _tell_matches(
-        needs_for_offer(offer),
-        type="aid.offer_for_you",
-        about={"offer_id": offer.pk, "category": category.name, "quantity": offer.quantity},
-    )
+    about = {"offer_id": offer.pk, "category": category.name, "quantity": offer.quantity}
+    if for_person is not None:
+        user_event_send_on_commit(
+            user_id=for_person.pk,
+            event={"type": "aid.offer_for_you", "reason": str(_("For you")), **about},
+        )
+    else:
+        _tell_matches(needs_for_offer(offer), type="aid.offer_for_you", about=about)
     return offer
+
+
+def _neighbour(actor: User, user_id: int, *, community_id: int) -> User:
+    """A person a donation is directed to: a resident of the giver's community. Anyone
+    else gets the same answer as someone who does not exist, so ids cannot be probed."""
+    if user_id == actor.pk:
+        raise AidInvalid(_("You cannot direct a donation to yourself."))
+    lives_here = Membership.objects.filter(
+        user_id=user_id, grid__community_id=community_id, left_at__isnull=True
+    ).exists()
+    person = User.objects.filter(pk=user_id, is_active=True).first() if lives_here else None
+    if person is None:
+        raise AidInvalid(_("Choose a neighbour of your own community."))
+    return person
 
 
 def _locked_offer(offer_id: int) -> Offer | None:
@@ -285,9 +323,12 @@ def need_cancel(*, actor: User, need_id: int) -> Need:
         if claim.state in Claim.LIVE_STATES:
             _claim_end(claim, Claim.State.CANCELLED)
     need.refresh_from_db()
+    was_open = need.state in Need.OPEN_STATES
     need.state = Need.State.CANCELLED
     need.save(update_fields=["state"])
     post_ref_state_set(ref_type=NEED_REF, ref_id=need.pk, state=need.state)
+    if need.urgency == Urgency.URGENT and was_open:
+        campaigns_touch_for(grid_id=need.grid_id, category_id=need.category_id)
     return need
 
 
@@ -326,9 +367,9 @@ def claim_request(
     *, actor: User, offer_id: int, quantity: int, need_id: int | None = None
 ) -> Claim:
     """Ask an offer for a quantity (for one of my needs, or just for me)."""
-    permissions.home_of(actor)
+    home = permissions.home_of(actor)
     offer = Offer.objects.filter(pk=offer_id).select_related("category").first()
-    if offer is None:
+    if offer is None or not permissions.can_see_offer(actor, offer):
         raise NotFound(_("This offer is no longer here."))
     if offer.giver_id == actor.pk:
         raise AidInvalid(_("This is your own offer."))
@@ -346,17 +387,32 @@ def claim_request(
             raise TransitionRefused(_("That need is already closed."))
     if offer.for_need_id is not None and (need is None or need.pk != offer.for_need_id):
         raise NotAllowed(_("This offer is promised to another neighbour's need."))
+    grid_id = need.grid_id if need is not None else home.grid_id
+    if offer.campaign_id is not None and not _in_campaign_area(offer.campaign_id, grid_id):
+        raise NotAllowed(_("This offer is given to a campaign for another area."))
     if Claim.objects.filter(offer=offer, receiver=actor, state__in=Claim.LIVE_STATES).exists():
         raise TransitionRefused(_("You have already asked this offer; wait for the answer."))
     claim = Claim.objects.create(
         offer=offer,
         need=need,
         receiver=actor,
+        category_id=offer.category_id,
+        grid_id=grid_id,
         quantity=quantity,
         handover_code=f"{secrets.randbelow(10**6):06d}",
     )
     _tell(offer.giver_id, "aid.claim_requested", claim)
     return claim
+
+
+def _in_campaign_area(campaign_id: int, grid_id: int) -> bool:
+    campaign = Campaign.objects.filter(pk=campaign_id).prefetch_related("grids").first()
+    if campaign is None:
+        return True  # the campaign was deleted: the offer is an ordinary one now
+    chosen = {g.pk for g in campaign.grids.all()}
+    if chosen:
+        return grid_id in chosen
+    return Grid.objects.filter(pk=grid_id, community_id=campaign.community_id).exists()
 
 
 @transaction.atomic
@@ -471,6 +527,7 @@ def _handover(claim: Claim) -> None:
         _need_settle(Need.objects.get(pk=claim.need_id))
     for user_id in (claim.receiver_id, claim.offer.giver_id):
         _tell(user_id, "aid.handed_over", claim)
+    campaigns_touch_for(grid_id=claim.grid_id, category_id=claim.category_id)
     points_earn(
         user_id=claim.offer.giver_id,
         amount=settings.POINTS_PER_HANDOVER,
@@ -547,6 +604,8 @@ def aid_expire(*, now: datetime | None = None) -> dict[str, int]:
             need.state = Need.State.EXPIRED
             need.save(update_fields=["state"])
             post_ref_state_set(ref_type=NEED_REF, ref_id=need.pk, state=need.state)
+            if need.urgency == Urgency.URGENT:
+                campaigns_touch_for(grid_id=need.grid_id, category_id=need.category_id)
             counts["needs"] += 1
     return counts
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutualaid import views
+from mutualaid import campaign_views, views
 
 urlpatterns = [
     path("", views.index, name="mutualaid"),
@@ -11,4 +11,13 @@ urlpatterns = [
     path("offers/<int:offer_id>/claim/", views.offer_claim, name="aid-offer-claim"),
     path("claims/<int:claim_id>/", views.claim_detail, name="aid-claim"),
     path("claims/<int:claim_id>/<str:action>/", views.claim_action, name="aid-claim-action"),
+    path("grids/<int:grid_id>/urgent/", views.urgent_needs, name="aid-urgent"),
+    path("campaigns/", campaign_views.campaign_list, name="aid-campaigns"),
+    path("campaigns/new/", campaign_views.campaign_new, name="aid-campaign-new"),
+    path("campaigns/<int:campaign_id>/", campaign_views.campaign_detail, name="aid-campaign"),
+    path(
+        "campaigns/<int:campaign_id>/close/",
+        campaign_views.campaign_close,
+        name="aid-campaign-close",
+    ),
 ]

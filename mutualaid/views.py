@@ -10,10 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mutualaid import permissions, selectors, services
+from grids import permissions as grid_permissions
+from grids.selectors.places import communities_managed_by, grid_by_id, grids_managed_by
+from mutualaid import campaign_selectors, permissions, selectors, services
 from mutualaid.errors import NoHomeGrid
 from mutualaid.models import Need, Offer, Urgency
 from residents.errors import ServiceError
+from residents.services import access_log_record
+
+URGENT_HOURS = 6
 
 
 class AskForm(forms.Form):
@@ -26,11 +31,22 @@ class AskForm(forms.Form):
         label=gettext_lazy("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL
     )
 
-    def __init__(self, *args, **kwargs):
+    campaign = forms.TypedChoiceField(
+        label=gettext_lazy("Part of a campaign (optional)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
             (c.pk, f"{c.name}（{c.unit}）") for c in selectors.categories()
         ]
+        if campaigns:
+            self.fields["campaign"].choices = [("", "—")] + [(c.pk, c.title) for c in campaigns]
+        else:
+            del self.fields["campaign"]
 
 
 class OfferForm(AskForm):
@@ -42,14 +58,20 @@ class OfferForm(AskForm):
 
 @login_required
 def index(request):
+    followed = {
+        "campaigns": list(campaign_selectors.campaigns_for(request.user)[:10]),
+        "can_start": communities_managed_by(request.user).exists(),
+        "managed_grids": list(grids_managed_by(request.user)[:50]),
+    }
     try:
         home = permissions.home_of(request.user)
     except NoHomeGrid as error:
-        return render(request, "mutualaid/index.html", {"no_home": error.message}, status=200)
+        return render(request, "mutualaid/index.html", {"no_home": error.message, **followed})
     community_id = home.grid.community_id
     kind = request.POST.get("form")
-    ask = AskForm(request.POST if kind == "ask" else None, prefix="ask")
-    give = OfferForm(request.POST if kind == "offer" else None, prefix="offer")
+    running = list(campaign_selectors.campaigns_open_for(grid=home.grid))
+    ask = AskForm(request.POST if kind == "ask" else None, prefix="ask", campaigns=running)
+    give = OfferForm(request.POST if kind == "offer" else None, prefix="offer", campaigns=running)
     if request.method == "POST":
         form = ask if kind == "ask" else give
         if form.is_valid():
@@ -62,6 +84,7 @@ def index(request):
                         quantity=values["quantity"],
                         description=values["description"],
                         urgency=values["urgency"],
+                        campaign_id=values.get("campaign"),
                     )
                     return redirect("aid-need", need_id=item.pk)
                 item = services.offer_create(
@@ -70,6 +93,7 @@ def index(request):
                     quantity=values["quantity"],
                     description=values["description"],
                     handover=values["handover"],
+                    campaign_id=values.get("campaign"),
                 )
                 return redirect("aid-offer", offer_id=item.pk)
             except ServiceError as error:
@@ -82,6 +106,7 @@ def index(request):
         "claims": list(selectors.claims_of(request.user)[:20]),
         "ask": ask,
         "give": give,
+        **followed,
     }
     return render(request, "mutualaid/index.html", context)
 
@@ -190,3 +215,25 @@ def offer_withdraw(request, offer_id: int):
     else:
         messages.success(request, _("Your offer is withdrawn."))
     return redirect("aid-offer", offer_id=offer_id)
+
+
+@login_required
+def urgent_needs(request, grid_id: int):
+    """The grid worker's list: urgent needs in the grid still lacking after N hours, with
+    who and where, so someone walks the last metre. Seeing numbers and rooms is logged."""
+    grid = grid_permissions.require_manage_grid(request.user, grid_by_id(grid_id))
+    raw = request.GET.get("hours", "")
+    hours = int(raw) if raw.isascii() and raw.isdecimal() and 0 < int(raw) <= 720 else None
+    if raw and hours is None:
+        messages.error(request, _("A whole number of hours, 1 to 720."))
+    hours = hours or URGENT_HOURS
+    needs = list(selectors.urgent_unmatched(grid_id=grid.pk, older_than_hours=hours)[:100])
+    homes = selectors.homes_of([n.requester_id for n in needs])
+    access_log_record(
+        actor=request.user,
+        action="aid.urgent_listed",
+        scope=f"grid:{grid.pk}",
+        detail={"count": len(needs), "hours": hours},
+    )
+    rows = [{"need": n, "home": homes.get(n.requester_id)} for n in needs]
+    return render(request, "mutualaid/urgent.html", {"grid": grid, "rows": rows, "hours": hours})

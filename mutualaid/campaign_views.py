@@ -1,0 +1,134 @@
+"""Campaign pages: the list, the live dashboard, and the cadres' form to start and end one.
+Thin over campaign_services and campaign_selectors, like the API."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from grids.models import Grid
+from grids.selectors.places import communities_managed_by
+from mutualaid import campaign_selectors, campaign_services, permissions, selectors
+from residents.errors import ServiceError
+
+
+class CampaignForm(forms.Form):
+    community = forms.TypedChoiceField(label=gettext_lazy("Community"), coerce=int)
+    title = forms.CharField(label=gettext_lazy("Name of the campaign"), max_length=60)
+    description = forms.CharField(
+        label=gettext_lazy("What it is for (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    categories = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Kinds of help"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    grids = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Grids (none chosen: the whole community)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_quantity = forms.IntegerField(
+        label=gettext_lazy("Target (optional)"), min_value=1, max_value=10_000_000, required=False
+    )
+    ends_at = forms.DateTimeField(
+        label=gettext_lazy("Runs until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [(c.pk, c.name) for c in communities]
+        self.fields["categories"].choices = [
+            (c.pk, f"{c.name}（{c.unit}）") for c in selectors.categories()
+        ]
+        grids = Grid.objects.filter(community__in=communities).select_related("community")
+        many = len(communities) > 1
+        self.fields["grids"].choices = [
+            (g.pk, f"{g.community.name} · {g.name}" if many else g.name)
+            for g in grids.order_by("community_id", "number")
+        ]
+        if not self.is_bound:
+            self.initial.setdefault(
+                "ends_at", timezone.localtime(timezone.now() + timedelta(days=14))
+            )
+
+
+@login_required
+def campaign_list(request):
+    campaigns = list(campaign_selectors.campaigns_for(request.user)[:50])
+    return render(
+        request,
+        "mutualaid/campaigns.html",
+        {"campaigns": campaigns, "can_start": communities_managed_by(request.user).exists()},
+    )
+
+
+@login_required
+def campaign_new(request):
+    communities = list(communities_managed_by(request.user))
+    if not communities:
+        return render(
+            request,
+            "error.html",
+            {"message": _("Only the community's cadres can run campaigns.")},
+            status=403,
+        )
+    form = CampaignForm(request.POST or None, communities=communities)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                campaign = campaign_services.campaign_create(
+                    actor=request.user,
+                    community_id=values["community"],
+                    title=values["title"],
+                    description=values["description"],
+                    category_ids=values["categories"],
+                    grid_ids=values["grids"],
+                    target_quantity=values["target_quantity"],
+                    ends_at=values["ends_at"],
+                )
+            except ServiceError as error:
+                form.add_error(None, str(error.message))
+            else:
+                return redirect("aid-campaign", campaign_id=campaign.pk)
+        status = 400
+    return render(request, "mutualaid/campaign_form.html", {"form": form}, status=status)
+
+
+@login_required
+def campaign_detail(request, campaign_id: int):
+    campaign = permissions.require_view_campaign(
+        request.user, campaign_selectors.campaign_by_id(campaign_id)
+    )
+    return render(
+        request,
+        "mutualaid/campaign.html",
+        {
+            "campaign": campaign,
+            "dashboard": campaign_selectors.campaign_dashboard(campaign.pk),
+            "can_manage": permissions.can_manage_campaigns(request.user, campaign.community),
+        },
+    )
+
+
+@login_required
+@require_POST
+def campaign_close(request, campaign_id: int):
+    try:
+        campaign_services.campaign_close(actor=request.user, campaign_id=campaign_id)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The campaign is closed; its figures stay as they are."))
+    return redirect("aid-campaign", campaign_id=campaign_id)

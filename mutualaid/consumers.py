@@ -1,0 +1,74 @@
+"""A campaign's live dashboard: /ws/aid/campaigns/<id>/.
+
+Residents, grid workers and cadres of the campaign's community are let in; anyone else
+is refused at the handshake. On connect, and on every nudge after a change commits, the
+consumer reads the dashboard and sends it whole as `{"type": "campaign.snapshot",
+"version": n, "dashboard": {...}}`. Versions only grow on one socket: a nudge whose
+change an earlier snapshot already showed sends nothing. A snapshot is the full state,
+so a client that reconnects needs nothing replayed. Read-only: write through the API.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from mutualaid import campaign_selectors, permissions
+from mutualaid.events import CAMPAIGN_SNAPSHOT, campaign_group
+from mutualaid.models import Campaign
+from mutualaid.serializers import DashboardSerializer
+
+
+class CampaignConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        campaign_id = int(self.scope["url_route"]["kwargs"]["campaign_id"])
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        if not await self.may_view(user, campaign_id):
+            await self.close(code=4403)
+            return
+        self.campaign_id = campaign_id
+        self.group = campaign_group(campaign_id)
+        self.version = -1
+        # Join first, then read: nothing committed after the read goes unheard.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_snapshot()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        await self.send_json(
+            {
+                "type": "error",
+                "code": "read_only",
+                "detail": "This stream is read-only; write through /api/v1/.",
+            }
+        )
+
+    async def campaign_nudge(self, message) -> None:
+        await self.send_snapshot()
+
+    async def send_snapshot(self) -> None:
+        snapshot = await self.snapshot()
+        if snapshot is None:
+            await self.close(code=4404)
+            return
+        if snapshot["version"] <= self.version:
+            return  # an earlier snapshot already showed this change
+        self.version = snapshot["version"]
+        await self.send_json(
+            {"type": CAMPAIGN_SNAPSHOT, "version": self.version, "dashboard": snapshot}
+        )
+
+    @database_sync_to_async
+    def may_view(self, user, campaign_id: int) -> bool:
+        campaign = Campaign.objects.select_related("community").filter(pk=campaign_id).first()
+        return campaign is not None and permissions.can_view_campaign(user, campaign)
+
+    @database_sync_to_async
+    def snapshot(self) -> dict | None:
+        dashboard = campaign_selectors.campaign_dashboard(self.campaign_id)
+        return dict(DashboardSerializer(dashboard).data) if dashboard is not None else None
