@@ -131,3 +131,20 @@ class NoticeForm(forms.Form):
     def __init__(self, *args, grids: list[Grid], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grids"].choices = [(g.pk, g.name) for g in grids]
+
+
+class CommunityRoleForm(forms.Form):
+    """A cadre appoints a resident of the community as a volunteer or volunteer lead."""
+
+    phone = forms.CharField(
+        label=_("Resident's mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            ("volunteer", _("Volunteer")),
+            ("volunteer_lead", _("Volunteer lead (may publish activities)")),
+        ],
+    )

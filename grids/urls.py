@@ -19,6 +19,16 @@ urlpatterns = [
         "memberships/<int:membership_id>/remove/", views.membership_remove, name="membership-remove"
     ),
     path("communities/<int:community_id>/", views.community_overview, name="community"),
+    path(
+        "communities/<int:community_id>/roles/",
+        views.community_role_grant,
+        name="community-role-grant",
+    ),
+    path(
+        "communities/<int:community_id>/roles/<int:grant_id>/revoke/",
+        views.community_role_revoke,
+        name="community-role-revoke",
+    ),
 ]
 
 urlpatterns += [

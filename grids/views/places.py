@@ -3,6 +3,7 @@
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,12 +12,14 @@ from django.views.decorators.http import require_POST
 
 from grids import permissions
 from grids.errors import OutOfScope
-from grids.forms import JoinCodeForm, JoinForm, RemoveForm
-from grids.models import Community, Grid
+from grids.forms import CommunityRoleForm, JoinCodeForm, JoinForm, RemoveForm
+from grids.models import Community, Grid, Membership, Role, RoleGrant
 from grids.selectors import places as selectors
 from grids.services import places as services
 from residents.errors import ServiceError
 from residents.forms import ProfileForm
+from residents.models import User
+from residents.phones import normalize_phone
 from residents.selectors import unread_count
 from residents.services import access_log_record, profile_update
 
@@ -175,14 +178,82 @@ def grid_qr(request, grid_id: int, fmt: str):
     return response
 
 
-@login_required
-def community_overview(request, community_id: int):
-    """For cadres: every grid of the community with its members, code and poster."""
+def _managed_community(request, community_id: int) -> Community:
     community = Community.objects.filter(pk=community_id).first()
     if community is None or not permissions.can_manage_community(request.user, community):
         raise Http404
+    return community
+
+
+@login_required
+def community_overview(request, community_id: int):
+    """For cadres: every grid of the community with its members, code and poster; the
+    volunteers and volunteer leads they have appointed."""
+    community = _managed_community(request, community_id)
     grids = selectors.grids_managed_by(request.user).filter(community=community)
-    return render(request, "grids/community.html", {"community": community, "grids": grids})
+    appointed = (
+        RoleGrant.objects.filter(
+            community=community,
+            role__in=[Role.VOLUNTEER, Role.VOLUNTEER_LEAD],
+            revoked_at__isnull=True,
+        )
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
+    return render(
+        request,
+        "grids/community.html",
+        {
+            "community": community,
+            "grids": grids,
+            "appointed": appointed,
+            "role_form": CommunityRoleForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def community_role_grant(request, community_id: int):
+    community = _managed_community(request, community_id)
+    form = CommunityRoleForm(request.POST)
+    user = None
+    if form.is_valid():
+        try:
+            phone = normalize_phone(form.cleaned_data["phone"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("community", community.pk)
+        user = User.objects.filter(
+            phone=phone,
+            pk__in=Membership.objects.filter(
+                grid__community=community, left_at__isnull=True
+            ).values("user_id"),
+        ).first()
+    if user is None:
+        messages.error(request, _("No resident of this community has that number."))
+        return redirect("community", community.pk)
+    services.role_grant(
+        actor=request.user, user=user, role=form.cleaned_data["role"], community=community
+    )
+    messages.success(request, _("Appointed: %(name)s.") % {"name": user.display_name})
+    return redirect("community", community.pk)
+
+
+@require_POST
+@login_required
+def community_role_revoke(request, community_id: int, grant_id: int):
+    community = _managed_community(request, community_id)
+    grant = (
+        RoleGrant.objects.filter(pk=grant_id, community=community, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if grant is None:
+        raise Http404
+    services.role_revoke(actor=request.user, user=grant.user, role=grant.role, community=community)
+    messages.success(request, _("Role removed: %(name)s.") % {"name": grant.user.display_name})
+    return redirect("community", community.pk)
 
 
 @login_required

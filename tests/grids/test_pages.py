@@ -153,6 +153,40 @@ def test_cadre_sees_every_grid_of_the_community_with_its_code(client, world):
     assert world.grid_c.join_code not in html
 
 
+def test_cadre_appoints_and_removes_a_volunteer_lead_by_phone(client, world):
+    from grids.models import RoleGrant
+
+    client.force_login(world.cadre_east)
+    url = f"/communities/{world.east.pk}/roles/"
+    resident = world.resident_a
+    client.post(url, {"phone": resident.national_phone, "role": "volunteer_lead"})
+    grant = RoleGrant.objects.get(user=resident, role="volunteer_lead", revoked_at__isnull=True)
+    assert AccessLog.objects.filter(action="role.granted", subject=resident).exists()
+    assert f'id="role-{grant.pk}"' in client.get(f"/communities/{world.east.pk}/").content.decode()
+    # Someone from another community cannot be appointed here.
+    outsider = world.members["c"][0].user
+    response = client.post(
+        url, {"phone": outsider.national_phone, "role": "volunteer"}, follow=True
+    )
+    assert not RoleGrant.objects.filter(user=outsider).exists()
+    assert response.status_code == 200
+    client.post(f"/communities/{world.east.pk}/roles/{grant.pk}/revoke/")
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None and grant.revoked_by == world.cadre_east
+
+
+def test_residents_cannot_appoint(client, world):
+    client.force_login(world.resident_a)
+    response = client.post(
+        f"/communities/{world.east.pk}/roles/",
+        {"phone": world.resident_a.national_phone, "role": "volunteer_lead"},
+    )
+    assert response.status_code == 404
+    from grids.models import RoleGrant
+
+    assert not RoleGrant.objects.filter(user=world.resident_a).exists()
+
+
 def test_profile_shows_my_own_number_in_full_and_saves_my_display_name(client, world):
     client.force_login(world.resident_a)
     html = client.get("/me/").content.decode()
