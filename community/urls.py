@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from activities import views as activities_views
+from activities.urls import points_urlpatterns
 
 api_v1 = [
     path("", include("grids.api_urls")),
@@ -16,7 +16,8 @@ urlpatterns = [
     path("", include("grids.urls")),
     path("", include("residents.urls")),
     path("mutual-aid/", include("mutualaid.urls")),
-    path("activities/", activities_views.index, name="activities"),
+    path("activities/", include("activities.urls")),
+    path("points/", include(points_urlpatterns)),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,171 @@
+"""The points page (积分): balance, hours, history, rewards and the leaderboard; for
+cadres, listing rewards, handing them over by code, and correcting an entry."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities import permissions, selectors, services
+from activities.forms import CollectForm, CorrectForm, RewardForm
+from activities.views.common import refuse
+from grids.models import Membership
+from residents.errors import NotAllowed, ServiceError
+from residents.models import PointsEntry
+from residents.services import points_visibility_set
+
+HISTORY_PAGE = 20
+COMMUNITY_ENTRIES = 30
+
+
+def _history(request) -> tuple[list, int | None]:
+    """A page of my ledger, newest first, from `?before=<entry id>` (keyset, no OFFSET)."""
+    qs = selectors.points_history(request.user)
+    before = request.GET.get("before")
+    if before:
+        try:
+            qs = qs.filter(pk__lt=int(before))
+        except ValueError:
+            raise Http404 from None
+    rows = list(qs[: HISTORY_PAGE + 1])
+    more = rows[HISTORY_PAGE - 1].pk if len(rows) > HISTORY_PAGE else None
+    return rows[:HISTORY_PAGE], more
+
+
+def _community_entries(community) -> list[PointsEntry]:
+    """The community's latest ledger lines, for a cadre to correct a wrong one."""
+    residents = Membership.objects.filter(grid__community=community, left_at__isnull=True).values(
+        "user_id"
+    )
+    return list(
+        PointsEntry.objects.filter(user_id__in=residents)
+        .select_related("user", "reversed_by")
+        .order_by("-id")[:COMMUNITY_ENTRIES]
+    )
+
+
+def _community(request):
+    community = selectors.community_of(request.user)
+    if community is None:
+        raise NotAllowed(_("Join your grid first: scan the QR code on your building's poster."))
+    return community
+
+
+@login_required
+def points(request):
+    community = selectors.community_of(request.user)
+    history, more = _history(request)
+    if request.headers.get("HX-Request") and request.GET.get("before"):
+        return render(request, "activities/_history.html", {"history": history, "more": more})
+    is_cadre = community is not None and permissions.can_manage_rewards(request.user, community)
+    context = {
+        "community": community,
+        "account": selectors.points_balance(request.user),
+        "hours": selectors.volunteer_hours(request.user),
+        "history": history,
+        "more": more,
+        "redemptions": list(selectors.redemptions_of(request.user)[:10]),
+        "rewards": list(selectors.rewards_for(community_id=community.pk)) if community else [],
+        "leaderboard": selectors.leaderboard(community_id=community.pk) if community else [],
+        "is_cadre": is_cadre,
+    }
+    if is_cadre:
+        context |= {
+            "reward_form": RewardForm(prefix="reward"),
+            "collect_form": CollectForm(prefix="collect"),
+            "entries": _community_entries(community),
+        }
+    return render(request, "activities/points.html", context)
+
+
+@login_required
+@require_POST
+def redeem(request, reward_id: int):
+    try:
+        made = services.reward_redeem(actor=request.user, reward_id=reward_id)
+    except ServiceError as error:
+        refuse(request, error)
+    else:
+        messages.success(
+            request,
+            _("Redeemed %(name)s. Show the code %(code)s when you collect it.")
+            % {"name": made.reward.name, "code": made.code},
+        )
+    return redirect("points")
+
+
+@login_required
+@require_POST
+def visibility(request):
+    account = points_visibility_set(user=request.user, public=request.POST.get("public") == "1")
+    if account.public:
+        messages.success(request, _("Your name now shows on the leaderboard."))
+    else:
+        messages.success(request, _("Your name no longer shows on the leaderboard."))
+    return redirect("points")
+
+
+@login_required
+@require_POST
+def reward_new(request):
+    community = _community(request)
+    form = RewardForm(request.POST, prefix="reward")
+    if not form.is_valid():
+        messages.error(request, _("Give the reward a name, its points and how many there are."))
+        return redirect("points")
+    try:
+        services.reward_create(actor=request.user, community=community, **form.cleaned_data)
+    except ServiceError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("The reward is on offer."))
+    return redirect("points")
+
+
+@login_required
+@require_POST
+def collect(request):
+    community = _community(request)
+    form = CollectForm(request.POST, prefix="collect")
+    if not form.is_valid():
+        messages.error(request, _("The collection code has 6 digits."))
+        return redirect("points")
+    try:
+        done = services.redemption_collect(
+            actor=request.user, community=community, code=form.cleaned_data["code"]
+        )
+    except ServiceError as error:
+        if isinstance(error, NotAllowed):
+            raise
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Hand over: %(name)s to %(who)s.")
+            % {"name": done.reward.name, "who": done.user.display_name},
+        )
+    return redirect("points")
+
+
+@login_required
+@require_POST
+def correct(request, entry_id: int):
+    community = _community(request)
+    form = CorrectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why this is being corrected."))
+        return redirect("points")
+    try:
+        services.points_correct(
+            actor=request.user,
+            community=community,
+            entry_id=entry_id,
+            reason=form.cleaned_data["reason"],
+        )
+    except ServiceError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Corrected with a reversing entry."))
+    return redirect("points")
