@@ -99,7 +99,7 @@ class ActivitiesView(APIView):
         summary="Upcoming activities I may see, soonest first",
     )
     def get(self, request):
-        filters = ActivityFilter(request.query_params)
+        filters = ActivityFilter(request.query_params, queryset=Activity.objects.none())
         if not filters.is_valid():
             raise ValidationError(filters.errors)
         values = filters.form.cleaned_data
@@ -145,9 +145,16 @@ class ActivityDetailView(APIView):
         summary="Change an activity's title, description or place",
     )
     def patch(self, request, activity_id: int):
-        data = ActivityUpdateSerializer(data=request.data)
+        activity = _visible(request, activity_id)
+        data = ActivityUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.activity_update(actor=request.user, activity_id=activity_id, **data.validated_data)
+        words = {
+            "title": activity.title,
+            "description": activity.description,
+            "place": activity.place,
+            **data.validated_data,
+        }
+        services.activity_update(actor=request.user, activity_id=activity_id, **words)
         return Response(_detail(activity_id))
 
 
