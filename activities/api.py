@@ -145,16 +145,10 @@ class ActivityDetailView(APIView):
         summary="Change an activity's title, description or place",
     )
     def patch(self, request, activity_id: int):
-        activity = _visible(request, activity_id)
+        _visible(request, activity_id)
         data = ActivityUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        words = {
-            "title": activity.title,
-            "description": activity.description,
-            "place": activity.place,
-            **data.validated_data,
-        }
-        services.activity_update(actor=request.user, activity_id=activity_id, **words)
+        services.activity_update(actor=request.user, activity_id=activity_id, **data.validated_data)
         return Response(_detail(activity_id))
 
 

@@ -9,7 +9,6 @@
   volunteers (a volunteer or volunteer-lead role in the community).
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.errors import NotAllowed, NotFound, SignUpRefused
@@ -49,23 +48,6 @@ def can_run(user: User, activity: Activity) -> bool:
 def home_grid_ids(user: User) -> list[int]:
     return list(
         Membership.objects.filter(user=user, left_at__isnull=True).values_list("grid_id", flat=True)
-    )
-
-
-def visible_q(user: User) -> Q:
-    """Activities this user may see, as a filter (used by lists, so it stays one query)."""
-    grid_ids = home_grid_ids(user) + list(
-        Grid.objects.filter(grid_worker=user).values_list("pk", flat=True)
-    )
-    communities = Grid.objects.filter(pk__in=grid_ids).values("community_id")
-    cadre_of = RoleGrant.objects.filter(user=user, role=Role.CADRE, revoked_at__isnull=True).values(
-        "community_id"
-    )
-    return (
-        Q(organiser=user)
-        | Q(community_id__in=cadre_of)
-        | Q(grids__isnull=True, community_id__in=communities)
-        | Q(grids__in=grid_ids)
     )
 
 

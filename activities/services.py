@@ -300,10 +300,19 @@ def activity_copy(*, actor: User, activity_id: int, starts_at: datetime) -> Acti
 
 @transaction.atomic
 def activity_update(
-    *, actor: User, activity_id: int, title: str, description: str, place: str
+    *,
+    actor: User,
+    activity_id: int,
+    title: str | None = None,
+    description: str | None = None,
+    place: str | None = None,
 ) -> Activity:
-    """Change the words (not the times or places: people signed up for those)."""
+    """Change the words (not the times or places: people signed up for those). A field
+    left None keeps its value, read under the row lock so two edits never undo each other."""
     activity = permissions.require_run(actor, _locked_activity(activity_id))
+    title = activity.title if title is None else title
+    place = activity.place if place is None else place
+    description = activity.description if description is None else description
     title, place = (title or "").strip(), (place or "").strip()
     if not title or len(title) > 60:
         raise ActivityInvalid(_("Give a title of up to 60 characters."))
@@ -457,7 +466,8 @@ def signup_cancel(*, actor: User, signup_id: int) -> SignUp:
     runs = permissions.can_run(actor, activity)
     if signup.user_id != actor.pk and not runs:
         raise NotFound(_("No such sign-up."))
-    if not runs and timezone.now() > activity.cancel_until:
+    holds_place = signup.state == SignUp.State.CONFIRMED
+    if holds_place and not runs and timezone.now() > activity.cancel_until:
         raise TransitionRefused(
             _("Cancellation closed at %(when)s. Please tell the organiser if you cannot come.")
             % {"when": timezone.localtime(activity.cancel_until).strftime("%m-%d %H:%M")}

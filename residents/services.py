@@ -135,9 +135,7 @@ def points_earn(
 
 
 @transaction.atomic
-def points_spend(
-    *, user_id: int, amount: int, reason: str, ref: tuple[str, int]
-) -> PointsEntry:
+def points_spend(*, user_id: int, amount: int, reason: str, ref: tuple[str, int]) -> PointsEntry:
     """Take `amount` points for a reward; refused (409) if the balance is short."""
     return _points_move(
         user_id=user_id, amount=-amount, kind=PointsEntry.Kind.REDEEM, reason=reason, ref=ref

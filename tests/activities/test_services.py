@@ -453,3 +453,17 @@ def test_message_all_attendees(world, calligraphy):
         services.attendees_message(actor=world.resident_a, activity_id=calligraphy.pk, body="hi")
     with pytest.raises(ActivityInvalid):
         services.attendees_message(actor=world.cadre_east, activity_id=calligraphy.pk, body=" ")
+
+
+def test_leaving_the_waitlist_is_allowed_after_the_deadline(world):
+    starts = soon(3)
+    activity = make_class(
+        world, capacity=1, starts_at=starts, cancel_until=starts - timedelta(hours=2)
+    )
+    slot = activity.slots.get()
+    services.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    waiting = services.signup_create(actor=world.resident_a2, slot_id=slot.pk)
+    with mock.patch("django.utils.timezone.now", return_value=starts - timedelta(hours=1)):
+        services.signup_cancel(actor=world.resident_a2, signup_id=waiting.pk)
+    slot.refresh_from_db()
+    assert (slot.confirmed, slot.waitlisted) == (1, 0)
