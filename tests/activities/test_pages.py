@@ -592,3 +592,18 @@ def test_a_volunteer_lead_may_publish(client, world):
     RoleGrant.objects.create(user=lead, role=Role.VOLUNTEER_LEAD, community=world.east)
     client.force_login(lead)
     assert client.get("/activities/new/").status_code == 200
+
+
+def test_after_the_cancellation_deadline_only_the_waitlisted_may_leave(client, world):
+    soon_class = make_class(world, capacity=1, starts_at=timezone.now() + timedelta(hours=1))
+    held = services.signup_create(actor=world.resident_a, slot_id=_slot(soon_class).pk)
+    waiting = services.signup_create(actor=world.resident_a2, slot_id=_slot(soon_class).pk)
+    client.force_login(world.resident_a)
+    page = client.get(f"/activities/{soon_class.pk}/").content.decode()
+    assert f"/activities/signups/{held.pk}/cancel/" not in page
+    client.force_login(world.resident_a2)
+    page = client.get(f"/activities/{soon_class.pk}/").content.decode()
+    assert f"/activities/signups/{waiting.pk}/cancel/" in page
+    client.post(f"/activities/signups/{waiting.pk}/cancel/")
+    waiting.refresh_from_db()
+    assert waiting.state == "cancelled"
