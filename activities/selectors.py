@@ -209,6 +209,18 @@ def leaderboard(*, community_id: int, limit: int = 20) -> list[dict]:
     ]
 
 
+def points_entries_for_community(*, community_id: int, limit: int = 30) -> list[PointsEntry]:
+    """The latest ledger lines of the community's residents, for a cadre to correct one."""
+    residents = Membership.objects.filter(
+        grid__community_id=community_id, left_at__isnull=True
+    ).values("user_id")
+    return list(
+        PointsEntry.objects.filter(user_id__in=residents)
+        .select_related("user", "reversed_by")
+        .order_by("-id")[:limit]
+    )
+
+
 def rewards_for(*, community_id: int, include_inactive: bool = False) -> QuerySet[Reward]:
     qs = Reward.objects.filter(community_id=community_id)
     if not include_inactive:

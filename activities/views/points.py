@@ -11,10 +11,8 @@ from django.views.decorators.http import require_POST
 from activities import permissions, selectors, services
 from activities.forms import CollectForm, CorrectForm, RewardForm
 from activities.views.common import refuse
-from grids.models import Membership
 from residents.errors import NotAllowed, ServiceError
-from residents.models import PointsEntry
-from residents.services import points_visibility_set
+from residents.services import access_log_record, points_visibility_set
 
 HISTORY_PAGE = 20
 COMMUNITY_ENTRIES = 30
@@ -32,18 +30,6 @@ def _history(request) -> tuple[list, int | None]:
     rows = list(qs[: HISTORY_PAGE + 1])
     more = rows[HISTORY_PAGE - 1].pk if len(rows) > HISTORY_PAGE else None
     return rows[:HISTORY_PAGE], more
-
-
-def _community_entries(community) -> list[PointsEntry]:
-    """The community's latest ledger lines, for a cadre to correct a wrong one."""
-    residents = Membership.objects.filter(grid__community=community, left_at__isnull=True).values(
-        "user_id"
-    )
-    return list(
-        PointsEntry.objects.filter(user_id__in=residents)
-        .select_related("user", "reversed_by")
-        .order_by("-id")[:COMMUNITY_ENTRIES]
-    )
 
 
 def _community(request):
@@ -75,8 +61,13 @@ def points(request):
         context |= {
             "reward_form": RewardForm(prefix="reward"),
             "collect_form": CollectForm(prefix="collect"),
-            "entries": _community_entries(community),
+            "entries": selectors.points_entries_for_community(
+                community_id=community.pk, limit=COMMUNITY_ENTRIES
+            ),
         }
+        access_log_record(
+            actor=request.user, action="points.community_entries", scope=f"community:{community.pk}"
+        )
     return render(request, "activities/points.html", context)
 
 
