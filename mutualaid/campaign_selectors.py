@@ -20,7 +20,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 
 from grids.models import Grid, Membership
-from mutualaid.models import Campaign, Category, Claim, Need, Urgency
+from grids.selectors.places import communities_managed_by
+from mutualaid.models import Campaign, Claim, Need, Urgency
 from residents.models import PointsAccount, User
 
 TOP_GIVERS = 10
@@ -97,8 +98,6 @@ def campaign_by_id(campaign_id: int) -> Campaign | None:
 def communities_of(user: User) -> QuerySet:
     """Where the user lives, serves as grid worker, or runs as cadre (or everything, for
     an admin): the communities whose campaigns they follow."""
-    from grids.selectors.places import communities_managed_by
-
     home = Membership.objects.filter(user=user, left_at__isnull=True).values("grid__community_id")
     served = Grid.objects.filter(grid_worker=user).values("community_id")
     managed = communities_managed_by(user).values("pk")
@@ -260,7 +259,3 @@ def campaign_dashboard(campaign_id: int) -> Dashboard | None:
             for g in givers
         ],
     )
-
-
-def category_units(category_ids: list[int]) -> set[str]:
-    return set(Category.objects.filter(pk__in=category_ids).values_list("unit", flat=True))

@@ -275,6 +275,14 @@ def test_a_handover_in_scope_bumps_the_version_and_nudges_after_commit(
     assert sent == [(campaign_group(c.pk), "campaign.nudge")]
 
 
+def test_only_campaigns_covering_the_receivers_grid_hear_of_a_handover(world, masks):
+    grid_a_only = campaign(world, masks, grid_ids=[world.grid_a.pk])
+    grid_b_only = campaign(world, masks, grid_ids=[world.grid_b.pk])
+    handover(world.resident_b, world.resident_a, masks, 5)  # received in grid A
+    versions = dict(Campaign.objects.values_list("pk", "version"))
+    assert (versions[grid_a_only.pk], versions[grid_b_only.pk]) == (1, 0)
+
+
 # Directed donations
 
 
