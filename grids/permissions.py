@@ -58,7 +58,14 @@ def can_manage_grid(user: User, grid: Grid) -> bool:
 
 
 def can_view_grid(user: User, grid: Grid) -> bool:
-    return can_manage_grid(user, grid) or is_member(user, grid)
+    """Staff or member. Members are asked about before cadres: most readers of a board
+    are its members, and each check is a query."""
+    return (
+        is_admin(user)
+        or is_grid_worker(user, grid)
+        or is_member(user, grid)
+        or is_cadre(user, grid.community_id)
+    )
 
 
 def can_grant_roles(user: User, community: Community) -> bool:

@@ -84,21 +84,20 @@ class GridPostsView(APIView):
         if not filters.is_valid():
             raise ValidationError(filters.errors)
         wanted = filters.form.cleaned_data
-        # Read the seq before the posts: an event that lands in between is
-        # replayed on resume and the client drops the duplicate by post id.
-        seq = selectors.board_seq(grid.pk)
+        # The seq comes with the grid row, read before the posts: an event that lands
+        # in between is replayed on resume and the client drops the duplicate by post id.
+        seq = grid.board_seq
         paginator = FeedPagination()
-        page = paginator.paginate_queryset(
-            selectors.feed_for_grid(
-                viewer=request.user,
-                grid=grid,
-                kind=wanted.get("kind") or None,
-                author_id=wanted.get("author"),
-                has_photos=wanted.get("has_photos"),
-                q=wanted.get("q") or None,
-            ),
-            request,
-            view=self,
+        feed = selectors.feed_for_grid(
+            viewer=request.user,
+            grid=grid,
+            kind=wanted.get("kind") or None,
+            author_id=wanted.get("author"),
+            has_photos=wanted.get("has_photos"),
+            q=wanted.get("q") or None,
+        )
+        page = selectors.feed_page(
+            paginator.paginate_queryset(feed.values("id"), request, view=self)
         )
         first_page = paginator.get_previous_link() is None
         pinned = selectors.pinned_for_grid(grid=grid) if first_page else []

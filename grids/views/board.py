@@ -37,11 +37,12 @@ def _feed_page(request, grid: Grid):
     paginator.page_size = FEED_PAGE_SIZE
     drf_request = Request(request)
     try:
-        page = paginator.paginate_queryset(
-            selectors.feed_for_grid(viewer=request.user, grid=grid), drf_request
+        picked = paginator.paginate_queryset(
+            selectors.feed_for_grid(viewer=request.user, grid=grid).values("id"), drf_request
         )
     except (CursorInvalid, InvalidPage):
         raise Http404 from None
+    page = selectors.feed_page(picked)
     next_link = paginator.get_next_link()
     if next_link:
         cursor = parse_qs(urlparse(next_link).query)[paginator.cursor_query_param][0]

@@ -1,0 +1,197 @@
+"""The reads behind a board's cards, in plain SQL: posts with their author, building and
+notice; each post's photos, latest comments and reaction counts.
+
+Why not the ORM: the feed is the portal's most read page, and its ORM queries cost
+several times more Python time to compile (a window function above all) and to turn
+into objects than PostgreSQL spends running them. The SQL here is plain enough for
+SQLite too. Selected columns come from the models' field lists and values pass
+through the ORM's converters, so rows become the same model instances (`from_db`) a
+queryset gives, and cards and serializers read them as before. People are read as id
+and display name only: a card never needs a phone number or a password hash.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import DEFAULT_DB_ALIAS, connection, models
+
+from grids.models import Comment, ContentState, MicroGrid, Notice, Post, PostKind, PostPhoto
+from residents.models import User
+
+
+class Columns:
+    """Fields of one model under a table alias in a SELECT, and the instance a row's
+    slice of them makes (None for the empty side of an outer join)."""
+
+    def __init__(self, model: type[models.Model], alias: str, names: Sequence[str] = ()):
+        self.model = model
+        # from_db wants the values in the model's field order.
+        self.fields = [f for f in model._meta.concrete_fields if not names or f.name in names]
+        self.attnames = [f.attname for f in self.fields]
+        quote = connection.ops.quote_name
+        self.sql = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
+
+    def instance(self, values: Sequence) -> models.Model | None:
+        if values[0] is None:
+            return None
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
+
+
+def _fetch(sql: str, params: Sequence, columns: Sequence[Columns]) -> list[list]:
+    """Each row split into one model instance per `columns`, its values converted as the
+    ORM converts them (dates on SQLite, for one)."""
+    fields = [f for c in columns for f in c.fields]
+    converters = []
+    for position, field in enumerate(fields):
+        col = field.get_col(field.model._meta.db_table)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((position, col, found))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        row = list(row)
+        for position, col, found in converters:
+            for convert in found:
+                row[position] = convert(row[position], col, connection)
+        objects, start = [], 0
+        for c in columns:
+            objects.append(c.instance(row[start : start + len(c.fields)]))
+            start += len(c.fields)
+        result.append(objects)
+    return result
+
+
+def _in(values: Sequence) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+POST = Columns(Post, "p")
+AUTHOR = Columns(User, "author", ["id", "display_name"])
+BUILDING = Columns(MicroGrid, "building")
+NOTICE = Columns(Notice, "notice")
+
+_POSTS_SQL = f"""
+    SELECT {POST.sql}, {AUTHOR.sql}, {BUILDING.sql}, {NOTICE.sql}
+    FROM grids_post p
+    JOIN residents_user author ON author.id = p.author_id
+    LEFT JOIN grids_microgrid building ON building.id = p.micro_grid_id
+    LEFT JOIN grids_notice notice ON notice.id = p.notice_id
+    WHERE {{where}}
+    ORDER BY p.id DESC
+    {{limit}}
+"""
+
+
+def _posts(where: str, params: Sequence, limit: int | None = None) -> list[Post]:
+    sql = _POSTS_SQL.format(where=where, limit="LIMIT %s" if limit is not None else "")
+    posts = []
+    for post, author, building, notice in _fetch(
+        sql, [*params, *([limit] if limit is not None else [])], [POST, AUTHOR, BUILDING, NOTICE]
+    ):
+        post.author = author
+        if building is not None:
+            post.micro_grid = building
+        if notice is not None:
+            post.notice = notice
+        posts.append(post)
+    return posts
+
+
+def visible_posts_by_ids(ids: Sequence[int]) -> list[Post]:
+    """Those of these posts still visible, newest first."""
+    if not ids:
+        return []
+    return _posts(f"p.id IN ({_in(ids)}) AND p.state = %s", [*ids, ContentState.VISIBLE])
+
+
+def pinned_notice_posts(*, grid_id: int, now: datetime, limit: int) -> list[Post]:
+    """The newest notice posts of a grid whose notice is still pinned. Index:
+    post_feed_kind_idx."""
+    where = """p.grid_id = %s AND p.kind = %s AND p.state = %s
+        AND notice.unpinned_at IS NULL AND notice.withdrawn_at IS NULL
+        AND notice.superseded_by_id IS NULL
+        AND (notice.pinned_until IS NULL OR notice.pinned_until > %s)"""
+    return _posts(where, [grid_id, PostKind.NOTICE, ContentState.VISIBLE, now], limit)
+
+
+PHOTO = Columns(PostPhoto, "photo")
+_PHOTOS_SQL = f"""
+    SELECT {PHOTO.sql} FROM grids_postphoto photo
+    WHERE photo.post_id IN ({{posts}}) ORDER BY photo.post_id, photo.position
+"""
+
+
+def photos(post_ids: Sequence[int]) -> dict[int, list[PostPhoto]]:
+    """Index: postphoto_unique_position."""
+    found: dict[int, list[PostPhoto]] = defaultdict(list)
+    for (photo,) in _fetch(_PHOTOS_SQL.format(posts=_in(post_ids)), post_ids, [PHOTO]):
+        found[photo.post_id].append(photo)
+    return found
+
+
+COMMENT = Columns(Comment, "c")
+COMMENTER = Columns(User, "author", ["id", "display_name"])
+REPLY_TO = Columns(Comment, "reply", ["id", "author"])
+REPLY_TO_AUTHOR = Columns(User, "reply_author", ["id", "display_name"])
+_COMMENTS_SQL = f"""
+    SELECT {COMMENT.sql}, {COMMENTER.sql}, {REPLY_TO.sql}, {REPLY_TO_AUTHOR.sql}
+    FROM (
+        SELECT *, ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY id DESC) AS latest
+        FROM grids_comment
+        WHERE post_id IN ({{posts}}) AND state = %s
+          AND author_id NOT IN (SELECT muted_id FROM grids_mute WHERE muter_id = %s)
+    ) c
+    JOIN residents_user author ON author.id = c.author_id
+    LEFT JOIN grids_comment reply ON reply.id = c.reply_to_id
+    LEFT JOIN residents_user reply_author ON reply_author.id = reply.author_id
+    {{latest}}
+    ORDER BY c.post_id, c.id
+"""
+
+
+def comments(
+    post_ids: Sequence[int], *, viewer_id: int | None, limit: int | None
+) -> dict[int, list[Comment]]:
+    """Visible comments, oldest first; the latest `limit` of each post (all with None)
+    and none by members the viewer muted. Index: comment_post_idx."""
+    params = [*post_ids, ContentState.VISIBLE, viewer_id]
+    latest = ""
+    if limit is not None:
+        latest, params = "WHERE c.latest <= %s", [*params, limit]
+    sql = _COMMENTS_SQL.format(posts=_in(post_ids), latest=latest)
+    found: dict[int, list[Comment]] = defaultdict(list)
+    for comment, author, reply_to, reply_author in _fetch(
+        sql, params, [COMMENT, COMMENTER, REPLY_TO, REPLY_TO_AUTHOR]
+    ):
+        comment.author = author
+        if reply_to is not None:
+            reply_to.author = reply_author
+            comment.reply_to = reply_to
+        found[comment.post_id].append(comment)
+    return found
+
+
+_REACTIONS_SQL = """
+    SELECT post_id, reaction, COUNT(*), SUM(CASE WHEN user_id = %s THEN 1 ELSE 0 END)
+    FROM grids_postreaction WHERE post_id IN ({posts}) GROUP BY post_id, reaction
+"""
+
+
+def reactions(
+    post_ids: Sequence[int], *, viewer_id: int | None
+) -> tuple[dict[int, dict[str, int]], dict[int, set[str]]]:
+    """Each post's count per reaction, and the reactions the viewer gave. Index:
+    postreaction_once_per_kind."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, set[str]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(_REACTIONS_SQL.format(posts=_in(post_ids)), [viewer_id, *post_ids])
+        for post_id, reaction, n, by_viewer in cursor.fetchall():
+            counts[post_id][reaction] = n
+            if by_viewer:
+                mine[post_id].add(reaction)
+    return counts, mine
