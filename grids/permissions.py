@@ -45,6 +45,10 @@ def is_grid_worker(user: User, grid: Grid) -> bool:
 def is_member(user: User, grid: Grid) -> bool:
     if not user.is_authenticated:
         return False
+    # Read with the grid (selectors.places.grid_for_reader)?
+    known = getattr(grid, "membership_of", None)
+    if known is not None and known[0] == user.pk:
+        return known[1]
     return Membership.objects.filter(user=user, grid=grid, left_at__isnull=True).exists()
 
 

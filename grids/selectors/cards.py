@@ -14,55 +14,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import DEFAULT_DB_ALIAS, connection, models
+from django.db import connection
 
 from grids.models import Comment, ContentState, MicroGrid, Notice, Post, PostKind, PostPhoto
+from grids.selectors.rows import Columns, fetch
 from residents.models import User
-
-
-class Columns:
-    """Fields of one model under a table alias in a SELECT, and the instance a row's
-    slice of them makes (None for the empty side of an outer join)."""
-
-    def __init__(self, model: type[models.Model], alias: str, names: Sequence[str] = ()):
-        self.model = model
-        # from_db wants the values in the model's field order.
-        self.fields = [f for f in model._meta.concrete_fields if not names or f.name in names]
-        self.attnames = [f.attname for f in self.fields]
-        quote = connection.ops.quote_name
-        self.sql = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
-
-    def instance(self, values: Sequence) -> models.Model | None:
-        if values[0] is None:
-            return None
-        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
-
-
-def _fetch(sql: str, params: Sequence, columns: Sequence[Columns]) -> list[list]:
-    """Each row split into one model instance per `columns`, its values converted as the
-    ORM converts them (dates on SQLite, for one)."""
-    fields = [f for c in columns for f in c.fields]
-    converters = []
-    for position, field in enumerate(fields):
-        col = field.get_col(field.model._meta.db_table)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if found:
-            converters.append((position, col, found))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    result = []
-    for row in rows:
-        row = list(row)
-        for position, col, found in converters:
-            for convert in found:
-                row[position] = convert(row[position], col, connection)
-        objects, start = [], 0
-        for c in columns:
-            objects.append(c.instance(row[start : start + len(c.fields)]))
-            start += len(c.fields)
-        result.append(objects)
-    return result
 
 
 def _in(values: Sequence) -> str:
@@ -89,7 +45,7 @@ _POSTS_SQL = f"""
 def _posts(where: str, params: Sequence, limit: int | None = None) -> list[Post]:
     sql = _POSTS_SQL.format(where=where, limit="LIMIT %s" if limit is not None else "")
     posts = []
-    for post, author, building, notice in _fetch(
+    for post, author, building, notice in fetch(
         sql, [*params, *([limit] if limit is not None else [])], [POST, AUTHOR, BUILDING, NOTICE]
     ):
         post.author = author
@@ -128,7 +84,7 @@ _PHOTOS_SQL = f"""
 def photos(post_ids: Sequence[int]) -> dict[int, list[PostPhoto]]:
     """Index: postphoto_unique_position."""
     found: dict[int, list[PostPhoto]] = defaultdict(list)
-    for (photo,) in _fetch(_PHOTOS_SQL.format(posts=_in(post_ids)), post_ids, [PHOTO]):
+    for (photo,) in fetch(_PHOTOS_SQL.format(posts=_in(post_ids)), post_ids, [PHOTO]):
         found[photo.post_id].append(photo)
     return found
 
@@ -164,7 +120,7 @@ def comments(
         latest, params = "WHERE c.latest <= %s", [*params, limit]
     sql = _COMMENTS_SQL.format(posts=_in(post_ids), latest=latest)
     found: dict[int, list[Comment]] = defaultdict(list)
-    for comment, author, reply_to, reply_author in _fetch(
+    for comment, author, reply_to, reply_author in fetch(
         sql, params, [COMMENT, COMMENTER, REPLY_TO, REPLY_TO_AUTHOR]
     ):
         comment.author = author
