@@ -26,9 +26,9 @@ def _in(values: Sequence) -> str:
 
 
 POST = Columns(Post, "p")
-AUTHOR = Columns(User, "author", ["id", "display_name"])
-BUILDING = Columns(MicroGrid, "building")
-NOTICE = Columns(Notice, "notice")
+AUTHOR = Columns(User, "author", ["id", "display_name"], shared=True)
+BUILDING = Columns(MicroGrid, "building", shared=True)
+NOTICE = Columns(Notice, "notice", shared=True)
 
 _POSTS_SQL = f"""
     SELECT {POST.sql}, {AUTHOR.sql}, {BUILDING.sql}, {NOTICE.sql}
@@ -90,9 +90,9 @@ def photos(post_ids: Sequence[int]) -> dict[int, list[PostPhoto]]:
 
 
 COMMENT = Columns(Comment, "c")
-COMMENTER = Columns(User, "author", ["id", "display_name"])
+COMMENTER = Columns(User, "author", ["id", "display_name"], shared=True)
 REPLY_TO = Columns(Comment, "reply", ["id", "author"])
-REPLY_TO_AUTHOR = Columns(User, "reply_author", ["id", "display_name"])
+REPLY_TO_AUTHOR = Columns(User, "reply_author", ["id", "display_name"], shared=True)
 _COMMENTS_SQL = f"""
     SELECT {COMMENT.sql}, {COMMENTER.sql}, {REPLY_TO.sql}, {REPLY_TO_AUTHOR.sql}
     FROM (

@@ -7,59 +7,77 @@ instances a queryset would give (`from_db`): callers read them as usual.
 
 from collections.abc import Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Col
 
 
 class Columns:
     """Fields of one model under a table alias in a SELECT, and the instance a row's
-    slice of them makes (None for the empty side of an outer join)."""
+    slice of them makes (None for the empty side of an outer join). With `shared`, rows
+    naming the same object get the same instance (a page's authors and buildings
+    repeat; prefetch_related shares its objects the same way)."""
 
-    def __init__(self, model: type[models.Model], alias: str, names: Sequence[str] = ()):
+    def __init__(
+        self,
+        model: type[models.Model],
+        alias: str,
+        names: Sequence[str] = (),
+        *,
+        shared: bool = False,
+    ):
         self.model = model
         # from_db wants the values in the model's field order.
         self.fields = [f for f in model._meta.concrete_fields if not names or f.name in names]
         self.attnames = [f.attname for f in self.fields]
+        self.shared = shared
         quote = connection.ops.quote_name
         self.sql = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
-        self._converters: dict[str, list] = {}
+        self._converters: dict[str, list[tuple[int, Col, list]]] = {}
 
-    def converters(self) -> list[tuple[int, Col, list]]:
-        """(position, column, converters) of the fields whose values the backend converts."""
-        if connection.vendor not in self._converters:
+    def converters(self, db: BaseDatabaseWrapper) -> list[tuple[int, Col, list]]:
+        """(position, column, functions) of the fields whose values the backend converts."""
+        if db.vendor not in self._converters:
             found = []
             for position, field in enumerate(self.fields):
                 col = field.get_col(field.model._meta.db_table)
-                functions = connection.ops.get_db_converters(col) + col.get_db_converters(
-                    connection
-                )
+                functions = db.ops.get_db_converters(col) + col.get_db_converters(db)
                 if functions:
                     found.append((position, col, functions))
-            self._converters[connection.vendor] = found
-        return self._converters[connection.vendor]
-
-    def instance(self, values: list) -> models.Model | None:
-        if values[0] is None:
-            return None
-        for position, col, functions in self.converters():
-            for convert in functions:
-                values[position] = convert(values[position], col, connection)
-        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
+            self._converters[db.vendor] = found
+        return self._converters[db.vendor]
 
 
 def fetch(sql: str, params: Sequence, columns: Sequence[Columns]) -> list[list]:
     """Each row as one model instance per `columns`, then any further values as they
     come (an EXISTS, a count)."""
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    plan = []
+    start = 0
+    for c in columns:
+        plan.append((c, start, start + len(c.fields), c.converters(db), {}))
+        start += len(c.fields)
     result = []
     for row in rows:
-        values, start = [], 0
-        for c in columns:
-            end = start + len(c.fields)
-            values.append(c.instance(list(row[start:end])))
-            start = end
-        values.extend(row[start:])
-        result.append(values)
+        objects: list = []
+        for c, begin, end, converters, seen in plan:
+            values = list(row[begin:end])
+            if values[0] is None:
+                objects.append(None)
+                continue
+            if c.shared and values[0] in seen:
+                objects.append(seen[values[0]])
+                continue
+            for position, col, functions in converters:
+                for convert in functions:
+                    values[position] = convert(values[position], col, db)
+            instance = c.model.from_db(DEFAULT_DB_ALIAS, c.attnames, values)
+            if c.shared:
+                seen[values[0]] = instance
+            objects.append(instance)
+        objects.extend(row[start:])
+        result.append(objects)
     return result
