@@ -5,6 +5,7 @@ Same accounts, same join codes on every run; running it twice changes nothing.
 
 import hashlib
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -42,6 +43,9 @@ class DemoAccount:
     building: str | None = None
 
 
+DEMO_CENTRE = (Decimal("30.746900"), Decimal("120.755600"))
+
+
 def demo_join_code(grid_number: int) -> str:
     digest = hashlib.sha256(f"linli-demo:{COMMUNITY}:{grid_number}".encode()).digest()
     return "".join(
@@ -64,7 +68,12 @@ def _account(phone: str, name: str) -> User:
 
 @transaction.atomic
 def demo_build() -> dict:
-    community, _ = Community.objects.get_or_create(city=CITY, street=STREET, name=COMMUNITY)
+    community, _ = Community.objects.get_or_create(
+        city=CITY,
+        street=STREET,
+        name=COMMUNITY,
+        defaults={"latitude": DEMO_CENTRE[0], "longitude": DEMO_CENTRE[1]},
+    )
     grids: list[Grid] = []
     for n in range(1, GRID_COUNT + 1):
         grid, _ = Grid.objects.get_or_create(
@@ -75,7 +84,17 @@ def demo_build() -> dict:
             grid.join_code = demo_join_code(n)
         compound = _compound(n)
         for b in range(1, BUILDINGS_PER_GRID + 1):
-            MicroGrid.objects.get_or_create(grid=grid, label=f"{compound} {(n - 1) * 10 + b}幢")
+            # Map points on a small street plan, so matches can say "约 300 米".
+            MicroGrid.objects.get_or_create(
+                grid=grid,
+                label=f"{compound} {(n - 1) * 10 + b}幢",
+                defaults={
+                    "latitude": DEMO_CENTRE[0]
+                    + Decimal("0.0018") * (n % 5)
+                    + Decimal("0.0004") * b,
+                    "longitude": DEMO_CENTRE[1] + Decimal("0.0021") * (n // 5),
+                },
+            )
         grids.append(grid)
 
     accounts: list[DemoAccount] = []

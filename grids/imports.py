@@ -8,10 +8,12 @@ nothing is ever half-imported. Importing the same file twice changes nothing.
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import TextIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Avg
 from django.utils.translation import gettext as _
 
 from grids.models import Community, Grid, Membership, MicroGrid
@@ -21,6 +23,8 @@ from residents.phones import normalize_phone
 from residents.services import user_create
 
 STRUCTURE_COLUMNS = ["community", "street", "city", "grid_number", "grid_name", "building"]
+# Optional: the building's map point, for "同网格 · 约 300 米" and nearest communities.
+STRUCTURE_POINT_COLUMNS = ["latitude", "longitude"]
 RESIDENT_COLUMNS = ["phone", "display_name", "grid_number", "building"]
 
 
@@ -70,6 +74,11 @@ def structure_import(*, file: TextIO) -> ImportReport:
             problems.append(_("building is empty"))
         if len(row["building"]) > 40:
             problems.append(_("building label is longer than 40 characters"))
+        point = _point(row.get("latitude", ""), row.get("longitude", ""))
+        if point is False:
+            problems.append(
+                _("latitude and longitude must both be numbers on the map (e.g. 30.7522, 120.7555)")
+            )
         name = row["grid_name"] or _("Grid %(n)s") % {"n": number}
         if number is not None and row["community"]:
             key = (row["city"], row["street"], row["community"], number)
@@ -82,9 +91,10 @@ def structure_import(*, file: TextIO) -> ImportReport:
         if problems:
             report.errors.append((line, "; ".join(problems)))
         else:
-            plan.append({**row, "grid_number": number, "grid_name": name})
+            plan.append({**row, "grid_number": number, "grid_name": name, "point": point})
     if report.errors:
         raise ImportRejected(report.errors)
+    touched: set[int] = set()
     with transaction.atomic():
         for row in plan:
             community, created = Community.objects.get_or_create(
@@ -99,10 +109,36 @@ def structure_import(*, file: TextIO) -> ImportReport:
             )
             if created:
                 report.count("grids")
-            _micro, created = MicroGrid.objects.get_or_create(grid=grid, label=row["building"])
+            micro, created = MicroGrid.objects.get_or_create(grid=grid, label=row["building"])
             if created:
                 report.count("buildings")
+            if row["point"] and (micro.latitude, micro.longitude) != row["point"]:
+                micro.latitude, micro.longitude = row["point"]
+                micro.save(update_fields=["latitude", "longitude"])
+                touched.add(community.pk)
+        for community in Community.objects.filter(pk__in=touched, latitude__isnull=True):
+            centre = MicroGrid.objects.filter(
+                grid__community=community, latitude__isnull=False
+            ).aggregate(lat=Avg("latitude"), lng=Avg("longitude"))
+            community.latitude = round(centre["lat"], 6)
+            community.longitude = round(centre["lng"], 6)
+            community.save(update_fields=["latitude", "longitude"])
     return report
+
+
+def _point(latitude: str, longitude: str) -> tuple[Decimal, Decimal] | bool | None:
+    """A building's map point from two cells: None when both are empty, False when wrong."""
+    if not latitude and not longitude:
+        return None
+    try:
+        lat, lng = Decimal(latitude), Decimal(longitude)
+    except InvalidOperation:
+        return False
+    if not (lat.is_finite() and lng.is_finite()):
+        return False
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return False
+    return round(lat, 6), round(lng, 6)
 
 
 def resident_import(*, file: TextIO, community: Community) -> ImportReport:

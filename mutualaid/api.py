@@ -93,6 +93,7 @@ class NeedsView(APIView):
             urgency=values["urgency"],
             expires_at=values["expires_at"],
             on_behalf_of=values["on_behalf_of"],
+            point=_point(values),
             campaign_id=values["campaign"],
         )
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
@@ -129,8 +130,15 @@ class OffersView(APIView):
             for_person_id=values["for_person"],
             campaign_id=values["campaign"],
             on_behalf_of=values["on_behalf_of"],
+            point=_point(values),
         )
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+
+def _point(values: dict) -> tuple[float, float] | None:
+    if values.get("latitude") is None:
+        return None
+    return values["latitude"], values["longitude"]
 
 
 def _need(request, need_id: int) -> Need:

@@ -153,6 +153,10 @@ class Need(models.Model):
     )
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
     micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
+    # An optional map point (where exactly, when not at home). Never shown to anyone:
+    # it only sharpens the distance a match states.
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     expires_at = models.DateTimeField(_("needed until"))
     campaign = models.ForeignKey(
         Campaign,
@@ -239,6 +243,10 @@ class Offer(models.Model):
     )
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
     micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
+    # An optional map point (where exactly, when not at home). Never shown to anyone:
+    # it only sharpens the distance a match states.
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     for_need = models.ForeignKey(
         Need,
         null=True,

@@ -14,7 +14,9 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Membership, Mute
+from grids import geo
+from grids.geo import Point
+from grids.models import Community, Membership, Mute
 from mutualaid import permissions
 from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
 from residents.models import User
@@ -28,14 +30,57 @@ REASONS = {
 }
 
 
+NEAREST_COMMUNITIES = 5
+
+
 @dataclass(frozen=True)
 class Match:
     item: Need | Offer
     tier: int
+    distance_m: int | None = None
 
     @property
     def reason(self) -> str:
-        return str(REASONS[self.tier])
+        """Why this match, in a resident's words: "同网格 · 约 300 米"."""
+        reason = str(REASONS[self.tier])
+        if self.distance_m is None or self.tier == SAME_BUILDING:
+            return reason
+        return f"{reason} · {about_distance(self.distance_m)}"
+
+
+def about_distance(metres: int) -> str:
+    """Rounded, so a stated distance never pins down a door: 约 300 米, 约 2.4 公里."""
+    if metres < 1000:
+        return _("about %(m)d m") % {"m": max(100, round(metres, -2))}
+    return _("about %(km)s km") % {"km": f"{metres / 1000:.1f}"}
+
+
+def where(item: Need | Offer) -> Point | None:
+    """An item's point: its own map point, else its building's, else its community's."""
+    return (
+        geo.point(item.latitude, item.longitude)
+        or geo.point(item.micro_grid.latitude, item.micro_grid.longitude)
+        or geo.point(item.grid.community.latitude, item.grid.community.longitude)
+    )
+
+
+def _matches(items, tier: int, origin: Point | None) -> list[Match]:
+    return [Match(item, tier, geo.distance_m(origin, where(item))) for item in items]
+
+
+def communities_nearest(community: Community, *, limit: int = NEAREST_COMMUNITIES) -> list[int]:
+    """The ids of the communities nearest to `community` (those with a map point)."""
+    origin = geo.point(community.latitude, community.longitude)
+    if origin is None:
+        return []
+    others = Community.objects.exclude(pk=community.pk).filter(
+        latitude__isnull=False, longitude__isnull=False
+    )
+    ranked = sorted(
+        (geo.distance_m(origin, geo.point(lat, lng)), pk)
+        for pk, lat, lng in others.values_list("pk", "latitude", "longitude")
+    )
+    return [pk for _distance, pk in ranked[:limit]]
 
 
 def _muted_either_way(user_id: int) -> tuple[QuerySet, QuerySet]:
@@ -78,13 +123,17 @@ def _serves_area(*, grid_id: int, community_id: int) -> Q:
     )
 
 
-def _tiers(base: QuerySet, *, micro_grid_id: int, grid_id: int, community_id: int) -> list:
-    return [
-        (SAME_BUILDING, base.filter(micro_grid_id=micro_grid_id)),
-        (SAME_GRID, base.filter(grid_id=grid_id).exclude(micro_grid_id=micro_grid_id)),
-        (SAME_COMMUNITY, base.filter(grid__community_id=community_id).exclude(grid_id=grid_id)),
-        (ELSEWHERE, base.exclude(grid__community_id=community_id)),
-    ]
+def _tiers(base: QuerySet, *, micro_grid_id: int, grid_id: int, community: Community):
+    """The tiers in order, each its own bounded query, built only when reached. Other
+    communities come nearest first (one query each for the few nearest that have a map
+    point), then the rest."""
+    yield SAME_BUILDING, base.filter(micro_grid_id=micro_grid_id)
+    yield SAME_GRID, base.filter(grid_id=grid_id).exclude(micro_grid_id=micro_grid_id)
+    yield SAME_COMMUNITY, base.filter(grid__community_id=community.pk).exclude(grid_id=grid_id)
+    nearest = communities_nearest(community)
+    for pk in nearest:
+        yield ELSEWHERE, base.filter(grid__community_id=pk)
+    yield ELSEWHERE, base.exclude(grid__community_id__in=[community.pk, *nearest])
 
 
 def offers_for_need(need: Need, *, limit: int = 10) -> list[Match]:
@@ -98,20 +147,20 @@ def offers_for_need(need: Need, *, limit: int = 10) -> list[Match]:
         .filter(Q(for_need__isnull=True) | Q(for_need=need))
         .filter(Q(for_person__isnull=True) | Q(for_person_id=need.requester_id))
         .filter(_serves_area(grid_id=need.grid_id, community_id=need.grid.community_id))
-        .select_related("giver", "category", "micro_grid", "grid")
+        .select_related("giver", "category", "micro_grid", "grid__community")
     )
+    origin = where(need)
     matches: list[Match] = []
     for tier, offers in _tiers(
         base,
         micro_grid_id=need.micro_grid_id,
         grid_id=need.grid_id,
-        community_id=need.grid.community_id,
+        community=need.grid.community,
     ):
         if len(matches) >= limit:
             break
-        matches += [
-            Match(o, tier) for o in offers.order_by("created_at", "id")[: limit - len(matches)]
-        ]
+        rows = offers.order_by("created_at", "id")[: limit - len(matches)]
+        matches += _matches(rows, tier, origin)
     return matches
 
 
@@ -119,7 +168,10 @@ def needs_for_offer(offer: Offer, *, limit: int = 10) -> list[Match]:
     """Needs that `offer` can meet, best first: nearer, then urgent, then older."""
     if offer.for_need_id is not None:
         directed = open_needs(offer.category_id).filter(pk=offer.for_need_id)
-        return [Match(n, SAME_BUILDING) for n in directed.select_related("requester", "category")]
+        return [
+            Match(n, SAME_BUILDING)
+            for n in directed.select_related("requester", "category", "micro_grid", "grid")
+        ]
     if offer.for_person_id is not None:
         theirs = open_needs(offer.category_id).filter(requester_id=offer.for_person_id)
         return [
@@ -132,22 +184,23 @@ def needs_for_offer(offer: Offer, *, limit: int = 10) -> list[Match]:
         .exclude(requester_id=offer.giver_id)
         .exclude(requester_id__in=muted)
         .exclude(requester_id__in=muting)
-        .select_related("requester", "category", "micro_grid", "grid")
+        .select_related("requester", "category", "micro_grid", "grid__community")
     )
     if offer.campaign_id is not None:
         base = base.filter(_in_campaign_area(offer.campaign_id))
+    origin = where(offer)
     matches: list[Match] = []
     for tier, needs in _tiers(
         base,
         micro_grid_id=offer.micro_grid_id,
         grid_id=offer.grid_id,
-        community_id=offer.grid.community_id,
+        community=offer.grid.community,
     ):
         for urgency in (Urgency.URGENT, Urgency.NORMAL):
             if len(matches) >= limit:
                 return matches
             rows = needs.filter(urgency=urgency).order_by("created_at", "id")
-            matches += [Match(n, tier) for n in rows[: limit - len(matches)]]
+            matches += _matches(rows[: limit - len(matches)], tier, origin)
     return matches
 
 

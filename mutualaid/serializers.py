@@ -1,6 +1,7 @@
 """Mutual-aid shapes. Before a giver accepts, each side sees a name, a building and a
 masked phone; after, the two parties see each other's number and room."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
@@ -101,6 +102,23 @@ class NeedCreateSerializer(serializers.Serializer):
     campaign = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="A running campaign to join."
     )
+    latitude = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=-90,
+        max_value=90,
+        help_text="An optional map point (with longitude). Never shown to anyone: it only "
+        "makes the distance a match states more exact.",
+    )
+    longitude = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=-180, max_value=180
+    )
+
+    def validate(self, data):
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise serializers.ValidationError(_("Give both latitude and longitude, or neither."))
+        return data
 
 
 class OfferCreateSerializer(serializers.Serializer):
@@ -123,6 +141,23 @@ class OfferCreateSerializer(serializers.Serializer):
         help_text="A running campaign: only residents of its area may claim it.",
     )
     on_behalf_of = serializers.CharField(max_length=30, allow_blank=True, default="")
+    latitude = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=-90,
+        max_value=90,
+        help_text="An optional map point (with longitude). Never shown to anyone: it only "
+        "makes the distance a match states more exact.",
+    )
+    longitude = serializers.FloatField(
+        required=False, allow_null=True, default=None, min_value=-180, max_value=180
+    )
+
+    def validate(self, data):
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise serializers.ValidationError(_("Give both latitude and longitude, or neither."))
+        return data
 
 
 class ClaimCreateSerializer(serializers.Serializer):

@@ -144,6 +144,16 @@ def _claim_move(claim: Claim, to: str) -> None:
 
 
 @transaction.atomic
+def _point(point: tuple[float, float] | None) -> dict:
+    """An optional map point, checked: latitude -90..90, longitude -180..180."""
+    if point is None:
+        return {}
+    latitude, longitude = point
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise AidInvalid(_("That map point is not on the map. Leave it out to use your building."))
+    return {"latitude": round(latitude, 6), "longitude": round(longitude, 6)}
+
+
 def need_create(
     *,
     actor: User,
@@ -154,6 +164,7 @@ def need_create(
     expires_at: datetime | None = None,
     on_behalf_of: str = "",
     campaign_id: int | None = None,
+    point: tuple[float, float] | None = None,
 ) -> Need:
     """Ask the neighbourhood for something; it appears on the grid's board and the best
     matching givers are told. It may join a campaign running in the grid."""
@@ -172,6 +183,7 @@ def need_create(
         grid=home.grid,
         micro_grid=home.micro_grid,
         expires_at=_until(expires_at),
+        **_point(point),
     )
     post_create(
         actor=actor,
@@ -213,6 +225,7 @@ def offer_create(
     for_person_id: int | None = None,
     campaign_id: int | None = None,
     on_behalf_of: str = "",
+    point: tuple[float, float] | None = None,
 ) -> Offer:
     """Offer something spare. A directed donation goes to one need (`for_need_id`), one
     neighbour of the giver's community (`for_person_id`) or a campaign's area
@@ -245,6 +258,7 @@ def offer_create(
         for_person=for_person,
         campaign=campaign,
         expires_at=_until(expires_at),
+        **_point(point),
     )
     if for_need is None and for_person is None:
         post_create(

@@ -22,6 +22,12 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=60)
     street = models.CharField(_("street"), max_length=60, blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -31,6 +37,11 @@ class Community(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["city", "street", "name"], name="community_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__range=(-90, 90)) & Q(longitude__range=(-180, 180))),
+                name="community_point",
             ),
         ]
 
@@ -86,6 +97,12 @@ class MicroGrid(models.Model):
         on_delete=models.SET_NULL,
         related_name="micro_grids_led",
     )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("micro-grid (building)")
@@ -93,6 +110,11 @@ class MicroGrid(models.Model):
         ordering = ["grid_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["grid", "label"], name="microgrid_unique_label"),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__range=(-90, 90)) & Q(longitude__range=(-180, 180))),
+                name="microgrid_point",
+            ),
         ]
         indexes = [models.Index(fields=["building_head"], name="microgrid_head_idx")]
 

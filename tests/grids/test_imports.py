@@ -34,6 +34,35 @@ def test_structure_import_builds_grids_and_buildings_and_is_idempotent(tmp_path)
     assert MicroGrid.objects.filter(grid__community=community).count() == 3
 
 
+def test_structure_import_takes_optional_map_points_and_centres_the_community(tmp_path):
+    text = """community,street,city,grid_number,grid_name,building,latitude,longitude
+南湖社区,东栅街道,嘉兴市,1,第一网格,1幢,30.750000,120.750000
+南湖社区,东栅街道,嘉兴市,1,第一网格,2幢,30.752000,120.754000
+南湖社区,东栅街道,嘉兴市,2,第二网格,3幢,,
+"""
+    call_command("import_structure", str(write(tmp_path, "s.csv", text)), stdout=io.StringIO())
+    building = MicroGrid.objects.get(label="2幢")
+    assert (float(building.latitude), float(building.longitude)) == (30.752, 120.754)
+    assert MicroGrid.objects.get(label="3幢").latitude is None
+    community = Community.objects.get(name="南湖社区")
+    assert (float(community.latitude), float(community.longitude)) == (30.751, 120.752)
+
+
+@pytest.mark.parametrize("lat,lng", [("91", "120"), ("abc", "120"), ("30.7", ""), ("NaN", "1")])
+def test_structure_import_refuses_a_point_off_the_map(tmp_path, lat, lng):
+    text = f"""community,street,city,grid_number,grid_name,building,latitude,longitude
+南湖社区,东栅街道,嘉兴市,1,第一网格,1幢,{lat},{lng}
+"""
+    with pytest.raises(CommandError):
+        call_command(
+            "import_structure",
+            str(write(tmp_path, "s.csv", text)),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    assert not Community.objects.exists()
+
+
 def test_structure_import_reports_every_bad_row_by_line_and_imports_nothing(tmp_path):
     bad = (
         STRUCTURE

@@ -2,14 +2,21 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from grids.imports import STRUCTURE_COLUMNS, ImportRejected, structure_import
+from grids.imports import (
+    STRUCTURE_COLUMNS,
+    STRUCTURE_POINT_COLUMNS,
+    ImportRejected,
+    structure_import,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Import communities, grids and buildings from a CSV with columns "
         + ", ".join(STRUCTURE_COLUMNS)
-        + " (one row per building). All or nothing."
+        + " (one row per building; optional "
+        + ", ".join(STRUCTURE_POINT_COLUMNS)
+        + " for the building's map point). All or nothing."
     )
 
     def add_arguments(self, parser):
