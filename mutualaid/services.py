@@ -143,7 +143,6 @@ def _claim_move(claim: Claim, to: str) -> None:
 # Needs and offers
 
 
-@transaction.atomic
 def _point(point: tuple[float, float] | None) -> dict:
     """An optional map point, checked: latitude -90..90, longitude -180..180."""
     if point is None:
@@ -154,6 +153,7 @@ def _point(point: tuple[float, float] | None) -> dict:
     return {"latitude": round(latitude, 6), "longitude": round(longitude, 6)}
 
 
+@transaction.atomic
 def need_create(
     *,
     actor: User,

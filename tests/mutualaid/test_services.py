@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from grids.models import Post
 from grids.services import moderation
-from mutualaid import selectors, services
+from mutualaid import campaign_services, selectors, services
 from mutualaid.errors import (
     AidInvalid,
     ClaimOverQuantity,
@@ -260,3 +260,29 @@ def test_the_expiry_command_reports_what_it_closed(world, masks):
     out = io.StringIO()
     call_command("aid_expire", stdout=out)
     assert out.getvalue().strip() == "expired: 0 claims, 1 needs, 0 offers"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_urgent_need_is_asked_outside_any_outer_transaction(world):
+    """Requests run in autocommit: the service is its own transaction (campaign figures
+    are bumped inside it)."""
+    masks = Category.objects.get(slug="masks")
+    campaign_services.campaign_create(
+        actor=world.cadre_east,
+        community_id=world.east.pk,
+        title="口罩援助",
+        category_ids=[masks.pk],
+        ends_at=timezone.now() + timedelta(days=14),
+    )
+    made = need(world, world.resident_a, masks, urgency="urgent")
+    assert Need.objects.filter(pk=made.pk, urgency="urgent").exists()
+
+
+def test_a_need_whose_board_card_fails_is_not_left_half_written(world, masks, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("board down")
+
+    monkeypatch.setattr(services, "post_create", broken)
+    with pytest.raises(RuntimeError):
+        need(world, world.resident_a, masks)
+    assert not Need.objects.exists()
