@@ -47,6 +47,7 @@ MAX_REPEATS = 12
 CHECKIN_WINDOW_SECONDS = 30
 CHECKIN_EARLY = timedelta(hours=1)
 LATE_AFTER = timedelta(minutes=10)
+HORIZON = timedelta(days=2 * 366)
 
 SIGNUP_MOVES: dict[str, set[str]] = {
     SignUp.State.CONFIRMED: {SignUp.State.CANCELLED, SignUp.State.ATTENDED, SignUp.State.NO_SHOW},
@@ -76,6 +77,16 @@ def _signup_move(signup: SignUp, to: str) -> None:
 
 
 # Publishing
+
+
+def _check_horizon(*times: datetime) -> None:
+    """Times are shifted (weekly repeats, copies, the default deadlines) before they are
+    checked; one far from now would overflow, so it is refused first."""
+    now = timezone.now()
+    if any(at < now - HORIZON for at in times):
+        raise ActivityInvalid(_("This time is already past. Choose a time to come."))
+    if any(at > now + HORIZON for at in times):
+        raise ActivityInvalid(_("Choose a time within the next two years."))
 
 
 def _validate_times(starts_at, ends_at, signup_closes_at, cancel_until) -> None:
@@ -164,6 +175,7 @@ def activity_create(
         raise ActivityInvalid(_("Repeat for at most %(n)d weeks.") % {"n": MAX_REPEATS})
     if len(photos) > MAX_PHOTOS:
         raise ActivityInvalid(_("At most 9 photos."))
+    _check_horizon(starts_at, ends_at)
     signup_closes_at = signup_closes_at or starts_at
     cancel_until = cancel_until or min(signup_closes_at, starts_at - timedelta(hours=2))
     signup_opens_at = signup_opens_at or timezone.now()
@@ -271,6 +283,7 @@ def activity_copy(*, actor: User, activity_id: int, starts_at: datetime) -> Acti
     """The same activity again at a new time (next week's class): everything but the
     dates is copied, shifts keep their offsets, and it gets its own card."""
     source = permissions.require_run(actor, activity_from_id(activity_id))
+    _check_horizon(starts_at)
     offset = starts_at - source.starts_at
     slots = list(source.slots.all())
     shifts = [

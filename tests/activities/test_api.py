@@ -435,6 +435,39 @@ def test_cancelling_an_activity_cancels_every_sign_up_and_marks_its_cards(world)
     assert api(world.resident_a).get("/api/v1/activities/signups/").json() == []
 
 
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "repeat_weeks"),
+    [
+        ("9999-12-30T01:00:00Z", "9999-12-30T03:00:00Z", 2),
+        ("0001-01-01T01:00:00Z", "2099-01-01T03:00:00Z", 0),
+    ],
+)
+def test_times_far_from_now_are_refused_clearly(world, starts_at, ends_at, repeat_weeks):
+    client = api(world.cadre_east)
+    client.raise_request_exception = False
+    data = {
+        "community": world.east.pk,
+        "title": "书法课",
+        "place": "活动室",
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "capacity": 3,
+        "repeat_weeks": repeat_weeks,
+    }
+    refused(client.post("/api/v1/activities/", data, format="json"), 400, "activity_invalid")
+    assert not Activity.objects.exists()
+
+
+def test_a_copy_to_a_time_far_from_now_is_refused_clearly(world):
+    activity = make_class(world)
+    client = api(world.cadre_east)
+    client.raise_request_exception = False
+    url = f"/api/v1/activities/{activity.pk}/copy/"
+    response = client.post(url, {"starts_at": "0001-01-01T00:00:00Z"}, format="json")
+    refused(response, 400, "activity_invalid")
+    assert Activity.objects.count() == 1
+
+
 def test_copying_an_activity_makes_the_same_one_at_a_new_time(world):
     activity = make_class(world, capacity=7, grid_ids=[world.grid_a.pk], description="第一期")
     next_week = activity.starts_at + timedelta(weeks=1)

@@ -373,6 +373,26 @@ def test_a_service_refusal_shows_on_the_form(client, world):
     assert response.status_code == 400 and 'role="alert"' in response.content.decode()
 
 
+def test_a_start_far_in_the_past_shows_on_the_form(client, world):
+    client.force_login(world.cadre_east)
+    client.raise_request_exception = False
+    response = client.post(
+        "/activities/new/",
+        {
+            "kind": "class",
+            "title": "古老的课",
+            "place": "活动室",
+            "starts_at": "0001-01-01T01:00",
+            "ends_at": "0001-01-01T03:00",
+            "capacity": "2",
+            "audience": "all",
+            "shift-TOTAL_FORMS": "0",
+            "shift-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()
+
+
 def test_the_dashboard_lists_attendees_and_ticks_them(client, world):
     calligraphy = make_class(world, starts_at=timezone.now() + timedelta(minutes=20))
     a = services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
