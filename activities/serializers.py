@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from rest_framework import serializers
 
 from activities.models import Activity, Redemption, Reward, SignUp, Slot
+from community.api import ID_MAX
 from residents.models import AgeBand, HouseholdMember, PointsEntry
 
 
@@ -133,7 +134,10 @@ class ActivityCreateSerializer(serializers.Serializer):
     signup_closes_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     cancel_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
     grids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=200
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+        required=False,
+        default=list,
+        max_length=200,
     )
     capacity = serializers.IntegerField(min_value=1, max_value=10000, required=False)
     shifts = ShiftInputSerializer(many=True, required=False, default=list)

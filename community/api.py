@@ -3,6 +3,9 @@
 from rest_framework.pagination import CursorPagination
 from rest_framework.throttling import UserRateThrottle
 
+# The largest id a BigAutoField holds: a list of ids beyond it fails in the database.
+ID_MAX = 2**63 - 1
+
 
 class NewestFirstCursorPagination(CursorPagination):
     """Cursor paging: no OFFSET, so page 1,000 costs what page 1 costs."""

@@ -4,6 +4,7 @@ masked phone; after, the two parties see each other's number and room."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from community.api import ID_MAX
 from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
 
 
@@ -221,6 +222,12 @@ class ClaimSerializer(serializers.ModelSerializer):
 # Campaigns
 
 
+def _ids(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), **kwargs
+    )
+
+
 class GridRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -254,10 +261,8 @@ class CampaignCreateSerializer(serializers.Serializer):
     community = serializers.IntegerField()
     title = serializers.CharField(max_length=60)
     description = serializers.CharField(max_length=1000, allow_blank=True, default="")
-    categories = serializers.ListField(child=serializers.IntegerField(), min_length=1)
-    grids = serializers.ListField(
-        child=serializers.IntegerField(), default=list, help_text="Empty: the whole community."
-    )
+    categories = _ids(min_length=1)
+    grids = _ids(default=list, help_text="Empty: the whole community.")
     target_quantity = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1
     )
@@ -272,10 +277,8 @@ class CampaignUpdateSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=60, required=False)
     description = serializers.CharField(max_length=1000, allow_blank=True, required=False)
-    categories = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, required=False
-    )
-    grids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    categories = _ids(min_length=1, required=False)
+    grids = _ids(required=False)
     target_quantity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     starts_at = serializers.DateTimeField(required=False)
     ends_at = serializers.DateTimeField(required=False)

@@ -458,6 +458,22 @@ def test_times_far_from_now_are_refused_clearly(world, starts_at, ends_at, repea
     assert not Activity.objects.exists()
 
 
+def test_a_grid_id_beyond_any_row_is_refused_clearly(world):
+    client = api(world.cadre_east)
+    client.raise_request_exception = False
+    data = {
+        "community": world.east.pk,
+        "title": "书法课",
+        "place": "活动室",
+        "starts_at": soon().isoformat(),
+        "ends_at": soon(50).isoformat(),
+        "capacity": 3,
+        "grids": [10**20],
+    }
+    refused(client.post("/api/v1/activities/", data, format="json"), 400, "invalid")
+    assert not Activity.objects.exists()
+
+
 def test_a_copy_to_a_time_far_from_now_is_refused_clearly(world):
     activity = make_class(world)
     client = api(world.cadre_east)

@@ -134,6 +134,8 @@ def test_a_cadre_changes_and_closes_a_campaign(world, masks):
         {"ends_at": "tomorrow"},
         {"ends_at": "2001-01-01T00:00:00Z"},
         {"grids": [999999]},
+        {"grids": [10**20]},
+        {"categories": [10**20]},
         {"community": "east"},
     ],
 )
@@ -144,6 +146,18 @@ def test_bad_campaigns_are_a_400_never_a_500(world, masks, change):
     assert response.status_code == 400, response.content
     assert response.json()["code"] in ("invalid", "campaign_invalid")
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("change", [{"grids": [10**20]}, {"categories": [10**20]}])
+def test_changing_a_campaign_to_ids_beyond_any_row_is_a_400(world, masks, change):
+    created = api(world.cadre_east).post(
+        "/api/v1/aid/campaigns/", new_campaign(world, masks), format="json"
+    )
+    campaign_id = created.json()["campaign"]["id"]
+    client = api(world.cadre_east)
+    client.raise_request_exception = False
+    response = client.patch(f"/api/v1/aid/campaigns/{campaign_id}/", change, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")
 
 
 def test_a_need_joins_a_campaign_and_an_offer_is_given_to_one(world, masks):
