@@ -1,9 +1,9 @@
 """Business actions on activities, sign-ups, check-in, reminders and rewards.
 
-Lock order, everywhere: slot rows (by id) → the activity row (its version) →
-sign-up rows. A sign-up or cancellation takes its slot's lock first, so the
-slot's counters are exact and a freed place goes to the first on the waitlist
-in the same transaction.
+Lock order, everywhere: slot rows (by id) → sign-up rows → the activity row (its
+version, bumped last). A sign-up or cancellation takes its slot's lock first, so the
+slot's counters are exact and a freed place goes to the first on the waitlist in the
+same transaction. Cancelling an activity holds all its slots before anything else.
 """
 
 import hashlib
@@ -587,9 +587,9 @@ def checkin_by_code(*, actor: User, activity_id: int, code: str) -> list[SignUp]
     )
     mine = SignUp.objects.filter(slot_id__in=slot_ids, user=actor)
     ids = list(
-        mine.filter(state__in=[SignUp.State.CONFIRMED, SignUp.State.NO_SHOW]).values_list(
-            "pk", flat=True
-        )
+        mine.filter(state__in=[SignUp.State.CONFIRMED, SignUp.State.NO_SHOW])
+        .order_by("slot_id", "pk")
+        .values_list("pk", flat=True)
     )
     if not ids:
         if mine.filter(state=SignUp.State.ATTENDED).exists():
@@ -600,7 +600,7 @@ def checkin_by_code(*, actor: User, activity_id: int, code: str) -> list[SignUp]
             )
         raise CheckInRefused(_("You have no place in this activity at this time."))
     done = []
-    for signup_id in sorted(ids):
+    for signup_id in ids:  # by slot: slot locks are taken in id order
         signup, slot = _signup_for_change(signup_id)
         if signup.state in (SignUp.State.CONFIRMED, SignUp.State.NO_SHOW):
             _attend(signup, slot, now)
@@ -630,10 +630,15 @@ def attendance_mark(*, actor: User, signup_id: int, attended: bool) -> SignUp:
 def attendance_close(*, actor: User, activity_id: int) -> int:
     """After a shift has ended, everyone confirmed who did not check in is a no-show."""
     activity = permissions.require_run(actor, activity_from_id(activity_id))
-    ended = Slot.objects.filter(activity=activity, ends_at__lte=timezone.now())
-    if not ended.exists():
+    ended = list(
+        Slot.objects.select_for_update()
+        .filter(activity=activity, ends_at__lte=timezone.now())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ended:
         raise TransitionRefused(_("Attendance can be closed once a shift has ended."))
-    count = SignUp.objects.filter(slot__in=ended, state=SignUp.State.CONFIRMED).update(
+    count = SignUp.objects.filter(slot_id__in=ended, state=SignUp.State.CONFIRMED).update(
         state=SignUp.State.NO_SHOW, changed_at=timezone.now()
     )
     events.seats_changed(activity.pk)

@@ -2,9 +2,12 @@
 
 import queue
 import threading
+from datetime import timedelta
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from activities import services
 from activities.errors import ActivityFull
@@ -139,3 +142,20 @@ def test_concurrent_redemptions_never_take_the_balance_below_zero(world):
     )
     reward.refresh_from_db()
     assert reward.stock == 98  # a refused redemption takes nothing from stock
+
+
+def test_closing_attendance_locks_the_slots_before_touching_sign_ups(world):
+    """The lock order of check-in and ticking (slot, then its sign-ups): closing in
+    another order could deadlock with a household checking in to two shifts."""
+    postgres_or_skip()
+    starts = timezone.now() - timedelta(hours=3)
+    activity = make_class(world, capacity=3)
+    Slot.objects.filter(activity=activity).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=1)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        services.attendance_close(actor=world.cadre_east, activity_id=activity.pk)
+    sql = [q["sql"] for q in queries.captured_queries]
+    slot_lock = next(i for i, s in enumerate(sql) if '"activities_slot"' in s and "FOR UPDATE" in s)
+    signup_write = next(i for i, s in enumerate(sql) if s.startswith('UPDATE "activities_signup"'))
+    assert slot_lock < signup_write
