@@ -176,6 +176,8 @@ class SignUp(models.Model):
         NO_SHOW = "no_show", _("Did not come")
 
     ACTIVE_STATES = (State.CONFIRMED, State.WAITLISTED, State.ATTENDED, State.NO_SHOW)
+    # States that hold a place: what the slot's `confirmed` counts.
+    HELD_STATES = (State.CONFIRMED, State.ATTENDED, State.NO_SHOW)
 
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="signups")
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signups")

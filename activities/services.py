@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -342,7 +342,7 @@ def activity_update(
 def activity_cancel(*, actor: User, activity_id: int, reason: str = "") -> Activity:
     """Call it off: every sign-up is cancelled and told, and the cards say so."""
     activity = permissions.require_run(actor, activity_from_id(activity_id))
-    list(Slot.objects.select_for_update().filter(activity=activity).order_by("pk"))
+    slots = list(Slot.objects.select_for_update().filter(activity=activity).order_by("pk"))
     activity = _locked_activity(activity_id)
     if activity.state == Activity.State.CANCELLED:
         raise TransitionRefused(_("This activity is already cancelled."))
@@ -355,7 +355,15 @@ def activity_cancel(*, actor: User, activity_id: int, reason: str = "") -> Activ
     )
     user_ids = set(live.values_list("user_id", flat=True))
     live.update(state=SignUp.State.CANCELLED, changed_at=timezone.now())
-    Slot.objects.filter(activity=activity).update(confirmed=0, waitlisted=0)
+    # Who already came (or was marked absent) keeps the place they held.
+    held = dict(
+        SignUp.objects.filter(activity=activity, state__in=SignUp.HELD_STATES)
+        .values_list("slot_id")
+        .annotate(n=Count("id"))
+    )
+    for slot in slots:
+        slot.confirmed, slot.waitlisted = held.get(slot.pk, 0), 0
+    Slot.objects.bulk_update(slots, ["confirmed", "waitlisted"])
     if user_ids:
         users_event_send_on_commit(
             user_ids=user_ids,

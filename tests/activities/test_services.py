@@ -467,3 +467,19 @@ def test_leaving_the_waitlist_is_allowed_after_the_deadline(world):
         services.signup_cancel(actor=world.resident_a2, signup_id=waiting.pk)
     slot.refresh_from_db()
     assert (slot.confirmed, slot.waitlisted) == (1, 0)
+
+
+def test_cancelling_a_class_at_the_door_keeps_the_places_of_those_who_came(world):
+    starts = timezone.now() + timedelta(minutes=10)
+    activity = make_class(world, capacity=2, starts_at=starts, ends_at=starts + timedelta(hours=2))
+    slot = activity.slots.get()
+    came, _other, _waiting = (
+        services.signup_create(actor=u, slot_id=slot.pk)
+        for u in (world.resident_a, world.resident_a2, world.members["b"][0].user)
+    )
+    services.attendance_mark(actor=world.cadre_east, signup_id=came.pk, attended=True)
+    services.activity_cancel(actor=world.cadre_east, activity_id=activity.pk)
+    slot.refresh_from_db()
+    rows = SignUp.objects.filter(slot=slot)
+    held = rows.filter(state__in=SignUp.HELD_STATES).count()
+    assert (slot.confirmed, slot.waitlisted) == (held, 0) == (1, 0)
