@@ -89,6 +89,18 @@ def _check_horizon(*times: datetime) -> None:
         raise ActivityInvalid(_("Choose a time within the next two years."))
 
 
+def _words(title: str, place: str, description: str) -> tuple[str, str]:
+    """The title and place, stripped, once they and the description fit."""
+    title, place = (title or "").strip(), (place or "").strip()
+    if not title or len(title) > 60:
+        raise ActivityInvalid(_("Give a title of up to 60 characters."))
+    if not place or len(place) > 100:
+        raise ActivityInvalid(_("Say where it takes place (up to 100 characters)."))
+    if len(description or "") > 2000:
+        raise ActivityInvalid(_("Please keep the description under 2000 characters."))
+    return title, place
+
+
 def _validate_times(starts_at, ends_at, signup_closes_at, cancel_until) -> None:
     if ends_at <= starts_at:
         raise ActivityInvalid(_("The end must come after the start."))
@@ -155,13 +167,7 @@ def activity_create(
     """Publish an activity (and, with `repeat_weeks`, the same one on the following
     weeks). The first puts a card on every scoped board; reminders are scheduled."""
     permissions.require_organise(actor, community)
-    title, place = (title or "").strip(), (place or "").strip()
-    if not title or len(title) > 60:
-        raise ActivityInvalid(_("Give a title of up to 60 characters."))
-    if not place or len(place) > 100:
-        raise ActivityInvalid(_("Say where it takes place (up to 100 characters)."))
-    if len(description or "") > 2000:
-        raise ActivityInvalid(_("Please keep the description under 2000 characters."))
+    title, place = _words(title, place, description)
     if kind not in Activity.Kind.values:
         raise ActivityInvalid(_("Choose what kind of activity this is."))
     if audience not in Activity.Audience.values:
@@ -326,13 +332,7 @@ def activity_update(
     title = activity.title if title is None else title
     place = activity.place if place is None else place
     description = activity.description if description is None else description
-    title, place = (title or "").strip(), (place or "").strip()
-    if not title or len(title) > 60:
-        raise ActivityInvalid(_("Give a title of up to 60 characters."))
-    if not place or len(place) > 100:
-        raise ActivityInvalid(_("Say where it takes place (up to 100 characters)."))
-    if len(description or "") > 2000:
-        raise ActivityInvalid(_("Please keep the description under 2000 characters."))
+    title, place = _words(title, place, description)
     activity.title, activity.description, activity.place = title, description or "", place
     activity.save(update_fields=["title", "description", "place"])
     return activity
