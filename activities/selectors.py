@@ -161,7 +161,9 @@ def attendance_summary(*, activity: Activity) -> dict:
         "cancelled": counts.get(SignUp.State.CANCELLED, 0),
         "attended": attended,
         "no_show": no_show,
-        "late": SignUp.objects.filter(activity=activity, late=True).count(),
+        "late": SignUp.objects.filter(activity=activity, late=True)
+        .exclude(state=SignUp.State.CANCELLED)
+        .count(),
         "rate": round(100 * attended / decided) if decided else None,
     }
 

@@ -93,16 +93,9 @@ class MatchSerializer(serializers.Serializer):
     offer = OfferSerializer(required=False)
 
 
-class NeedCreateSerializer(serializers.Serializer):
-    category = serializers.IntegerField()
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
-    description = serializers.CharField(max_length=300, allow_blank=True, default="")
-    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    on_behalf_of = serializers.CharField(max_length=30, allow_blank=True, default="")
-    campaign = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="A running campaign to join."
-    )
+class MapPointFields(serializers.Serializer):
+    """An optional map point on a need or an offer."""
+
     latitude = serializers.FloatField(
         required=False,
         allow_null=True,
@@ -122,7 +115,19 @@ class NeedCreateSerializer(serializers.Serializer):
         return data
 
 
-class OfferCreateSerializer(serializers.Serializer):
+class NeedCreateSerializer(MapPointFields):
+    category = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    description = serializers.CharField(max_length=300, allow_blank=True, default="")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    on_behalf_of = serializers.CharField(max_length=30, allow_blank=True, default="")
+    campaign = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="A running campaign to join."
+    )
+
+
+class OfferCreateSerializer(MapPointFields):
     category = serializers.IntegerField()
     quantity = serializers.IntegerField(min_value=1, max_value=100_000)
     description = serializers.CharField(max_length=300, allow_blank=True, default="")
@@ -142,23 +147,6 @@ class OfferCreateSerializer(serializers.Serializer):
         help_text="A running campaign: only residents of its area may claim it.",
     )
     on_behalf_of = serializers.CharField(max_length=30, allow_blank=True, default="")
-    latitude = serializers.FloatField(
-        required=False,
-        allow_null=True,
-        default=None,
-        min_value=-90,
-        max_value=90,
-        help_text="An optional map point (with longitude). Never shown to anyone: it only "
-        "makes the distance a match states more exact.",
-    )
-    longitude = serializers.FloatField(
-        required=False, allow_null=True, default=None, min_value=-180, max_value=180
-    )
-
-    def validate(self, data):
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            raise serializers.ValidationError(_("Give both latitude and longitude, or neither."))
-        return data
 
 
 class ClaimCreateSerializer(serializers.Serializer):

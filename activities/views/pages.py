@@ -18,7 +18,7 @@ from activities import calendar, permissions, selectors, services
 from activities.forms import FilterForm, HouseholdMemberForm
 from activities.models import Activity, SignUp
 from activities.views.common import back, qr_svg, refuse, storage_url
-from residents.errors import ServiceError
+from residents.errors import NotFound, ServiceError
 from residents.models import AgeBand
 from residents.services import household_member_add
 
@@ -39,7 +39,7 @@ def _after(qs, cursor: str):
         micros, pk = (int(part) for part in cursor.split("."))
         starts = EPOCH + micros * MICROSECOND
     except (ValueError, OverflowError, OSError):
-        raise Http404 from None
+        raise NotFound(_("This page link is out of date. Go back to the list.")) from None
     return qs.filter(Q(starts_at__gt=starts) | Q(starts_at=starts, pk__gt=pk))
 
 

@@ -3,7 +3,6 @@ cadres, listing rewards, handing them over by code, and correcting an entry."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from activities import permissions, selectors, services
 from activities.forms import CollectForm, CorrectForm, RewardForm
 from activities.views.common import refuse
-from residents.errors import NotAllowed, ServiceError
+from residents.errors import NotAllowed, NotFound, ServiceError
 from residents.services import access_log_record, points_visibility_set
 
 HISTORY_PAGE = 20
@@ -26,7 +25,7 @@ def _history(request) -> tuple[list, int | None]:
         try:
             qs = qs.filter(pk__lt=int(before))
         except ValueError:
-            raise Http404 from None
+            raise NotFound(_("This page link is out of date. Go back to the list.")) from None
     rows = list(qs[: HISTORY_PAGE + 1])
     more = rows[HISTORY_PAGE - 1].pk if len(rows) > HISTORY_PAGE else None
     return rows[:HISTORY_PAGE], more

@@ -106,7 +106,12 @@ def test_the_tab_pages_by_keyset_when_there_are_many(client, world):
     assert len(first.context["activities"]) == 20
     second = client.get("/activities/?" + first.context["next_query"])
     assert [a.title for a in second.context["activities"]] == ["课程20", "课程21"]
-    assert client.get("/activities/?after=nonsense").status_code == 404
+    for bad in ("nonsense", "²", "1.2.3"):
+        refused = client.get(f"/activities/?after={bad}")
+        assert refused.status_code == 404
+        assert "这个页面链接已过期" in refused.content.decode()
+    refused = client.get("/points/?before=²")
+    assert refused.status_code == 404 and "这个页面链接已过期" in refused.content.decode()
 
 
 # An activity: places, sign-up, cancel
