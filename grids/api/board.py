@@ -98,11 +98,9 @@ class GridPostsView(APIView):
             has_photos=wanted.get("has_photos"),
             q=wanted.get("q") or None,
         )
-        page = selectors.feed_page(
-            paginator.paginate_queryset(feed.values("id"), request, view=self)
-        )
+        picked = paginator.paginate_queryset(feed.values("id"), request, view=self)
         first_page = paginator.get_previous_link() is None
-        pinned = selectors.pinned_for_grid(grid=grid) if first_page else []
+        page, pinned = selectors.feed_page(picked, pinned_in=grid if first_page else None)
         selectors.posts_decorate([*pinned, *page], viewer=request.user)
         return Response(
             {

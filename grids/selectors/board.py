@@ -80,18 +80,26 @@ def feed_for_grid(
 def pinned_for_grid(*, grid: Grid) -> list[Post]:
     """The grid's notices still pinned (not unpinned, expired, withdrawn or superseded),
     newest first, at most 10."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return cards.pinned_notice_posts(grid_id=grid.pk, now=now, limit=10)
+    return feed_page([], pinned_in=grid)[1]
 
 
-def feed_page(picked: Iterable[dict]) -> list[Post]:
+def feed_page(
+    picked: Iterable[dict], *, pinned_in: Grid | None = None
+) -> tuple[list[Post], list[Post]]:
     """The posts of a feed page, from the `{"id": …}` rows a cursor paginator picked out
-    of `feed_for_grid(…).values("id")`: newest first, with author, building and notice.
+    of `feed_for_grid(…).values("id")`, and with `pinned_in` (for the first page) that
+    grid's pinned notices: both newest first, with author, building and notice, in one
+    query.
 
     Paging by id alone, then reading 20 cards by primary key, costs a fraction of the
     Python time of paging the cards themselves through the ORM. A post hidden or
     deleted between the two reads is left out."""
-    return cards.visible_posts_by_ids([row["id"] for row in picked])
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return cards.posts(
+        [row["id"] for row in picked],
+        pinned_in=pinned_in.pk if pinned_in is not None else None,
+        now=now,
+    )
 
 
 COMMENTS_INLINE = 5

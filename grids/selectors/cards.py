@@ -12,7 +12,6 @@ and display name only: a card never needs a phone number or a password hash.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
 
 from django.db import connection
 
@@ -31,47 +30,56 @@ BUILDING = Columns(MicroGrid, "building", shared=True)
 NOTICE = Columns(Notice, "notice", shared=True)
 
 _POSTS_SQL = f"""
-    SELECT {POST.sql}, {AUTHOR.sql}, {BUILDING.sql}, {NOTICE.sql}
-    FROM grids_post p
+    SELECT {POST.sql}, {AUTHOR.sql}, {BUILDING.sql}, {NOTICE.sql}, wanted.pinned
+    FROM ({{wanted}}) wanted
+    JOIN grids_post p ON p.id = wanted.id
     JOIN residents_user author ON author.id = p.author_id
     LEFT JOIN grids_microgrid building ON building.id = p.micro_grid_id
     LEFT JOIN grids_notice notice ON notice.id = p.notice_id
-    WHERE {{where}}
     ORDER BY p.id DESC
-    {{limit}}
+"""
+_VISIBLE_IDS = "SELECT id, 0 AS pinned FROM grids_post WHERE id IN ({ids}) AND state = %s"
+# Index: post_feed_kind_idx.
+_PINNED_IDS = """
+    SELECT id, 1 AS pinned FROM (
+        SELECT p.id FROM grids_post p JOIN grids_notice notice ON notice.id = p.notice_id
+        WHERE p.grid_id = %s AND p.kind = %s AND p.state = %s
+          AND notice.unpinned_at IS NULL AND notice.withdrawn_at IS NULL
+          AND notice.superseded_by_id IS NULL
+          AND (notice.pinned_until IS NULL OR notice.pinned_until > %s)
+        ORDER BY p.id DESC LIMIT %s
+    ) pinned_ids
 """
 
 
-def _posts(where: str, params: Sequence, limit: int | None = None) -> list[Post]:
-    sql = _POSTS_SQL.format(where=where, limit="LIMIT %s" if limit is not None else "")
-    posts = []
-    for post, author, building, notice in fetch(
-        sql, [*params, *([limit] if limit is not None else [])], [POST, AUTHOR, BUILDING, NOTICE]
+def posts(
+    ids: Sequence[int], *, pinned_in: int | None = None, now: object = None, pinned_limit: int = 10
+) -> tuple[list[Post], list[Post]]:
+    """The posts among `ids` still visible and, with `pinned_in`, the newest notice posts
+    of that grid whose notice is still pinned (at `now`, as the backend stores dates):
+    both newest first, with author, building and notice, in one query."""
+    wanted, params = [], []
+    if ids:
+        wanted.append(_VISIBLE_IDS.format(ids=_in(ids)))
+        params += [*ids, ContentState.VISIBLE]
+    if pinned_in is not None:
+        wanted.append(_PINNED_IDS)
+        params += [pinned_in, PostKind.NOTICE, ContentState.VISIBLE, now, pinned_limit]
+    page: list[Post] = []
+    pinned: list[Post] = []
+    if not wanted:
+        return page, pinned
+    sql = _POSTS_SQL.format(wanted=" UNION ALL ".join(wanted))
+    for post, author, building, notice, is_pinned in fetch(
+        sql, params, [POST, AUTHOR, BUILDING, NOTICE]
     ):
         post.author = author
         if building is not None:
             post.micro_grid = building
         if notice is not None:
             post.notice = notice
-        posts.append(post)
-    return posts
-
-
-def visible_posts_by_ids(ids: Sequence[int]) -> list[Post]:
-    """Those of these posts still visible, newest first."""
-    if not ids:
-        return []
-    return _posts(f"p.id IN ({_in(ids)}) AND p.state = %s", [*ids, ContentState.VISIBLE])
-
-
-def pinned_notice_posts(*, grid_id: int, now: datetime, limit: int) -> list[Post]:
-    """The newest notice posts of a grid whose notice is still pinned. Index:
-    post_feed_kind_idx."""
-    where = """p.grid_id = %s AND p.kind = %s AND p.state = %s
-        AND notice.unpinned_at IS NULL AND notice.withdrawn_at IS NULL
-        AND notice.superseded_by_id IS NULL
-        AND (notice.pinned_until IS NULL OR notice.pinned_until > %s)"""
-    return _posts(where, [grid_id, PostKind.NOTICE, ContentState.VISIBLE, now], limit)
+        (pinned if is_pinned else page).append(post)
+    return page, pinned
 
 
 PHOTO = Columns(PostPhoto, "photo")

@@ -42,7 +42,7 @@ def _feed_page(request, grid: Grid):
         )
     except (CursorInvalid, InvalidPage):
         raise Http404 from None
-    page = selectors.feed_page(picked)
+    page, _ = selectors.feed_page(picked)
     next_link = paginator.get_next_link()
     if next_link:
         cursor = parse_qs(urlparse(next_link).query)[paginator.cursor_query_param][0]
