@@ -135,6 +135,19 @@ ShiftFormSet = forms.formset_factory(
 )
 
 
+class EditForm(forms.Form):
+    """The words of a published activity (its times and places are what people signed up for)."""
+
+    title = forms.CharField(label=_("Title"), max_length=60)
+    place = forms.CharField(label=_("Place"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class CopyForm(forms.Form):
     starts_at = _when(_("New start"))
 
@@ -156,6 +169,11 @@ class RewardForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     cost = forms.IntegerField(label=_("Points"), min_value=1, max_value=1_000_000)
     stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=1_000_000)
+
+
+class RewardStockForm(forms.Form):
+    stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=1_000_000)
+    active = forms.BooleanField(label=_("On offer"), required=False)
 
 
 class CollectForm(forms.Form):

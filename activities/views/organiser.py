@@ -19,6 +19,7 @@ from activities.forms import (
     ActivityForm,
     CancelForm,
     CopyForm,
+    EditForm,
     MessageForm,
     ShiftFormSet,
 )
@@ -105,6 +106,13 @@ def manage(request, activity_id: int):
             "summary": selectors.attendance_summary(activity=activity),
             "message_form": MessageForm(),
             "copy_form": CopyForm(initial={"starts_at": next_week}),
+            "edit_form": EditForm(
+                initial={
+                    "title": activity.title,
+                    "place": activity.place,
+                    "description": activity.description,
+                }
+            ),
             "cancel_form": CancelForm(),
             "over": activity.ends_at <= timezone.now(),
         },
@@ -197,6 +205,22 @@ def message_all(request, activity_id: int):
         refuse(request, error)
     else:
         messages.success(request, _("Sent to %(n)d people.") % {"n": told})
+    return redirect("activity-manage", activity_id=activity_id)
+
+
+@login_required
+@require_POST
+def edit(request, activity_id: int):
+    form = EditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a title and a place."))
+        return redirect("activity-manage", activity_id=activity_id)
+    try:
+        services.activity_update(actor=request.user, activity_id=activity_id, **form.cleaned_data)
+    except ServiceError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Saved."))
     return redirect("activity-manage", activity_id=activity_id)
 
 

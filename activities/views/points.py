@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities import permissions, selectors, services
-from activities.forms import CollectForm, CorrectForm, RewardForm
+from activities.forms import CollectForm, CorrectForm, RewardForm, RewardStockForm
 from activities.views.common import refuse
 from residents.errors import NotAllowed, NotFound, ServiceError
 from residents.services import access_log_record, points_visibility_set
@@ -52,7 +52,9 @@ def points(request):
         "history": history,
         "more": more,
         "redemptions": list(selectors.redemptions_of(request.user)[:10]),
-        "rewards": list(selectors.rewards_for(community_id=community.pk)) if community else [],
+        "rewards": list(selectors.rewards_for(community_id=community.pk, include_inactive=is_cadre))
+        if community
+        else [],
         "leaderboard": selectors.leaderboard(community_id=community.pk) if community else [],
         "is_cadre": is_cadre,
     }
@@ -111,6 +113,22 @@ def reward_new(request):
         refuse(request, error)
     else:
         messages.success(request, _("The reward is on offer."))
+    return redirect("points")
+
+
+@login_required
+@require_POST
+def reward_update(request, reward_id: int):
+    form = RewardStockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Stock is a whole number, 0 or more."))
+        return redirect("points")
+    try:
+        services.reward_update(actor=request.user, reward_id=reward_id, **form.cleaned_data)
+    except ServiceError as error:
+        refuse(request, error)
+    else:
+        messages.success(request, _("Saved."))
     return redirect("points")
 
 

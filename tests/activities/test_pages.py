@@ -632,3 +632,44 @@ def test_after_the_cancellation_deadline_only_the_waitlisted_may_leave(client, w
     client.post(f"/activities/signups/{waiting.pk}/cancel/")
     waiting.refresh_from_db()
     assert waiting.state == "cancelled"
+
+
+def test_the_organiser_changes_the_words_but_a_resident_cannot(client, world):
+    activity = make_class(world)
+    client.force_login(world.cadre_east)
+    manage = client.get(f"/activities/{activity.pk}/manage/").content.decode()
+    assert 'id="edit-form"' in manage
+    client.post(
+        f"/activities/{activity.pk}/edit/",
+        {"title": "书法课（改）", "place": "三楼", "description": "自带毛笔"},
+    )
+    activity.refresh_from_db()
+    assert (activity.title, activity.place, activity.description) == (
+        "书法课（改）",
+        "三楼",
+        "自带毛笔",
+    )
+    client.force_login(world.resident_a)
+    response = client.post(
+        f"/activities/{activity.pk}/edit/", {"title": "坏", "place": "坏", "description": ""}
+    )
+    assert response.status_code == 403
+    activity.refresh_from_db()
+    assert activity.title == "书法课（改）"
+
+
+def test_cadres_change_a_rewards_stock_and_take_it_off_offer(client, world):
+    reward = services.reward_create(
+        actor=world.cadre_east, community=world.east, name="环保袋", cost=10, stock=5
+    )
+    client.force_login(world.cadre_east)
+    client.post(f"/points/rewards/{reward.pk}/", {"stock": "12"})  # unticked: off offer
+    reward.refresh_from_db()
+    assert (reward.stock, reward.active) == (12, False)
+    assert f'data-reward-update="{reward.pk}"' in client.get("/points/").content.decode()
+    client.force_login(world.resident_a)
+    assert f'data-reward="{reward.pk}"' not in client.get("/points/").content.decode()
+    response = client.post(f"/points/rewards/{reward.pk}/", {"stock": "0", "active": "1"})
+    assert response.status_code == 404
+    reward.refresh_from_db()
+    assert (reward.stock, reward.active) == (12, False)
