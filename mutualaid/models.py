@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Community, Grid, MicroGrid
+from grids.models import Community, Grid, MicroGrid, map_point_constraint, map_point_fields
 
 
 class Category(models.Model):
@@ -155,8 +155,7 @@ class Need(models.Model):
     micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
     # An optional map point (where exactly, when not at home). Never shown to anyone:
     # it only sharpens the distance a match states.
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude, longitude = map_point_fields()
     expires_at = models.DateTimeField(_("needed until"))
     campaign = models.ForeignKey(
         Campaign,
@@ -174,6 +173,7 @@ class Need(models.Model):
         verbose_name_plural = _("needs")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="need_quantity_positive"),
+            map_point_constraint("need_point"),
             models.CheckConstraint(
                 condition=Q(fulfilled__lte=F("matched")) & Q(matched__lte=F("quantity")),
                 name="need_never_over_matched",
@@ -245,8 +245,7 @@ class Offer(models.Model):
     micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
     # An optional map point (where exactly, when not at home). Never shown to anyone:
     # it only sharpens the distance a match states.
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude, longitude = map_point_fields()
     for_need = models.ForeignKey(
         Need,
         null=True,
@@ -281,6 +280,7 @@ class Offer(models.Model):
         verbose_name_plural = _("offers")
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="offer_quantity_positive"),
+            map_point_constraint("offer_point"),
             models.CheckConstraint(
                 condition=Q(quantity__gte=F("reserved") + F("given")),
                 name="offer_never_over_allocated",

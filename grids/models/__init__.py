@@ -28,6 +28,8 @@ from grids.models.places import (
     MicroGrid,
     Role,
     RoleGrant,
+    map_point_constraint,
+    map_point_fields,
     new_join_code,
 )
 
@@ -57,5 +59,7 @@ __all__ = [
     "Reaction",
     "Role",
     "RoleGrant",
+    "map_point_constraint",
+    "map_point_fields",
     "new_join_code",
 ]

@@ -16,18 +16,30 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
+def map_point_fields() -> tuple[models.DecimalField, models.DecimalField]:
+    """An optional map point (a building, a community's centre, where a need is)."""
+    return (
+        models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True),
+        models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True),
+    )
+
+
+def map_point_constraint(name: str) -> models.CheckConstraint:
+    """Both coordinates or neither, and on the map."""
+    return models.CheckConstraint(
+        condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+        | (Q(latitude__range=(-90, 90)) & Q(longitude__range=(-180, 180))),
+        name=name,
+    )
+
+
 class Community(models.Model):
     """社区: run by a residents' committee; street and city are labels only."""
 
     name = models.CharField(_("name"), max_length=60)
     street = models.CharField(_("street"), max_length=60, blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
+    latitude, longitude = map_point_fields()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -38,11 +50,7 @@ class Community(models.Model):
             models.UniqueConstraint(
                 fields=["city", "street", "name"], name="community_unique_name"
             ),
-            models.CheckConstraint(
-                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
-                | (Q(latitude__range=(-90, 90)) & Q(longitude__range=(-180, 180))),
-                name="community_point",
-            ),
+            map_point_constraint("community_point"),
         ]
 
     def __str__(self) -> str:
@@ -97,12 +105,7 @@ class MicroGrid(models.Model):
         on_delete=models.SET_NULL,
         related_name="micro_grids_led",
     )
-    latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
+    latitude, longitude = map_point_fields()
 
     class Meta:
         verbose_name = _("micro-grid (building)")
@@ -110,11 +113,7 @@ class MicroGrid(models.Model):
         ordering = ["grid_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["grid", "label"], name="microgrid_unique_label"),
-            models.CheckConstraint(
-                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
-                | (Q(latitude__range=(-90, 90)) & Q(longitude__range=(-180, 180))),
-                name="microgrid_point",
-            ),
+            map_point_constraint("microgrid_point"),
         ]
         indexes = [models.Index(fields=["building_head"], name="microgrid_head_idx")]
 
