@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from redis.connection import parse_url as redis_parse_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -119,15 +120,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: channel layer and cache when REDIS_URL is set; in-memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # Redis pub/sub: a group_send is one PUBLISH, and each worker receives it once and
+    # hands it to its own sockets of the group (channels-redis's list-per-channel layer
+    # wrote and popped one message per socket). At most once, like every layer: board
+    # sockets fill gaps from BoardEvent. Pub/sub channels are not per Redis database,
+    # so the default prefix names the database of REDIS_URL.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # channels-redis waits on Redis with BZPOPMIN for up to 5 s; redis-py 8
-                # gives up reading a socket after 5 s by default, which kills idle
-                # consumers. Give blocking reads room (redis/redis-py#4091).
-                # A pool large enough for every socket of a worker to leave at once
-                # (redis-py raises rather than waits when its pool is exhausted).
+                # redis-py 8 gives up reading a socket after 5 s by default; give the
+                # layer's connections room (redis/redis-py#4091).
                 "hosts": [
                     {
                         "address": REDIS_URL,
@@ -136,7 +139,9 @@ if REDIS_URL:
                         "max_connections": env.int("CHANNELS_MAX_CONNECTIONS", default=2000),
                     }
                 ],
-                "prefix": env.str("CHANNELS_PREFIX", default="linli"),
+                "prefix": env.str(
+                    "CHANNELS_PREFIX", default=f"linli-{redis_parse_url(REDIS_URL).get('db', 0)}"
+                ),
             },
         }
     }

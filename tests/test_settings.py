@@ -106,6 +106,21 @@ def test_with_nothing_set_a_laptop_gets_sqlite_and_in_memory_layers():
     assert "127.0.0.1" in shown["hosts"]
 
 
+def test_redis_gives_the_pub_sub_layer_with_a_prefix_per_redis_database():
+    """Redis pub/sub channels are shared by every database of a server, so two
+    deployments on databases 0 and 11 must not hear each other's grids."""
+    show = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps(s.CHANNEL_LAYERS['default']))"
+    )
+    result = manage("shell", "-c", show, REDIS_URL="redis://127.0.0.1:6379/11")
+    assert result.returncode == 0, result.stderr
+    layer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layer["CONFIG"]["prefix"] == "linli-11"
+    assert layer["CONFIG"]["hosts"][0]["socket_timeout"] == 30
+
+
 def test_a_media_bucket_switches_photo_storage_to_s3():
     show = (
         "import json; from django.conf import settings as s; "

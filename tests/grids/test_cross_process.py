@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
 import websockets
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -155,3 +156,43 @@ def test_a_post_through_process_a_reaches_a_socket_on_process_b(world, two_serve
     assert event["seq"] == hello["seq"] + 1
     assert event["post"]["id"] == created["id"]
     assert event["post"]["body"] == "跨进程"
+
+
+def test_a_socket_still_hears_the_board_after_redis_drops_the_workers_subscription(
+    world, two_servers
+):
+    """The pub/sub layer's connection is killed on the Redis side (a restart, a network
+    blip): redis-py reconnects and subscribes again, and the next post arrives."""
+    server_a, server_b = two_servers
+    listener = session_for(world.resident_a2)
+    poster = session_for(world.resident_a)
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    db = client.connection_pool.connection_kwargs.get("db", 0)
+
+    def drop_subscriptions() -> int:
+        mine = [c for c in client.client_list(_type="pubsub") if int(c["db"]) == db]
+        for c in mine:
+            client.client_kill_filter(_id=c["id"])
+        return len(mine)
+
+    async def scenario():
+        async with websockets.connect(
+            f"ws://{server_b.url}/ws/grids/{world.grid_a.pk}/",
+            additional_headers={
+                "Cookie": f"sessionid={listener}",
+                "Origin": f"http://{server_b.url}",
+            },
+        ) as ws:
+            hello = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert await asyncio.to_thread(drop_subscriptions) >= 1
+            await asyncio.sleep(2)
+            created = await asyncio.to_thread(
+                post_through, server_a, grid_id=world.grid_a.pk, session=poster, body="重连后"
+            )
+            event = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            return hello, created, event
+
+    hello, created, event = asyncio.run(scenario())
+    client.close()
+    assert event["seq"] == hello["seq"] + 1
+    assert event["post"]["id"] == created["id"]
