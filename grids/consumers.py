@@ -10,16 +10,18 @@ event. Too long an absence gets `{"type": "reset"}`: reload the feed instead.
 
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from grids import permissions
-from grids.events import board_group, event_for_viewer, event_message
+from grids.events import board_group, event_for_viewer, event_message, skip_event
 from grids.models import Grid, Mute
 from grids.selectors.board import EVENTS_PER_RESUME, events_after
 from residents.models import User
 
 MAX_REPLAY = 1000  # events; beyond this a client reloads the feed rather than replaying
+GROUP_MESSAGES = ("board.event", "access.check")
 
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
@@ -46,6 +48,16 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         self.last_seq = current
         if after is not None and after < current:
             await self.replay_from(after, current)
+
+    async def dispatch(self, message) -> None:
+        """Messages sent to the whole group skip channels' per-message
+        close_old_connections(): a thread hop per socket per event, most of a worker's
+        fan-out time. This consumer reaches the database only through
+        database_sync_to_async, which closes old connections around every call."""
+        if message["type"] in GROUP_MESSAGES:
+            await getattr(self, get_handler_name(message))(message)
+            return
+        await super().dispatch(message)
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
@@ -81,15 +93,20 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         await self.catch_up(until=None)
 
     async def board_event(self, message) -> None:
-        event = message["event"]
-        seq = event["seq"]
+        """A live event (grids.events.board_message): its text is sent as encoded once
+        for every socket; a muted author's event becomes a skip, as in deliver()."""
+        seq = message["seq"]
         if seq <= self.last_seq:
             return  # already sent (by a catch-up)
         if seq > self.last_seq + 1:
             await self.catch_up(until=seq - 1)
             if seq <= self.last_seq:
                 return
-        await self.deliver(event)
+        self.last_seq = seq
+        if message["author"] in self.muted:
+            await self.send_json(skip_event(seq))
+        else:
+            await self.send(text_data=message["text"])
 
     async def catch_up(self, *, until: int | None) -> None:
         """Send stored events after last_seq (up to `until`), in order."""

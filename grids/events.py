@@ -8,6 +8,7 @@ still arrive out of order or not at all (the channel layer is at-most-once);
 the consumer fills any gap from the table.
 """
 
+import json
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -63,12 +64,10 @@ def board_event_emit(*, grid_id: int, type: str, payload: dict[str, Any]) -> Boa
     event = BoardEvent.objects.create(
         grid_id=grid_id, seq=next_seq(grid_id), type=type, payload=payload, post_id=post_id
     )
-    message = event_message(event)
+    message = board_message(event_message(event))
 
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(
-            board_group(grid_id), {"type": "board.event", "event": message}
-        )
+        async_to_sync(get_channel_layer().group_send)(board_group(grid_id), message)
 
     transaction.on_commit(send, robust=True)
     return event
@@ -87,6 +86,18 @@ def board_access_check_on_commit(*, grid_id: int, user_id: int) -> None:
 
 def event_message(event: BoardEvent) -> dict[str, Any]:
     return {"type": event.type, "seq": event.seq, "grid": event.grid_id, **event.payload}
+
+
+def board_message(event: dict[str, Any]) -> dict[str, Any]:
+    """The channel-layer message for one event: its JSON text, encoded once for every
+    socket, plus what a consumer needs without decoding it (the seq, and the author for
+    mutes)."""
+    return {
+        "type": "board.event",
+        "seq": event["seq"],
+        "author": event_author_id(event),
+        "text": json.dumps(event),
+    }
 
 
 def board_events_rewrite(*, grid_id: int, post_id: int, payload: dict[str, Any]) -> None:
@@ -131,5 +142,9 @@ def event_author_id(event: dict[str, Any]) -> int | None:
 def event_for_viewer(event: dict[str, Any], *, muted: set[int]) -> dict[str, Any]:
     """What a viewer is sent: a muted member's words become a bare `skip` of that seq."""
     if event_author_id(event) in muted:
-        return {"type": "skip", "seq": event["seq"]}
+        return skip_event(event["seq"])
     return event
+
+
+def skip_event(seq: int) -> dict[str, Any]:
+    return {"type": "skip", "seq": seq}

@@ -13,7 +13,7 @@ from django.db import connection, connections, transaction
 from django.test import Client
 
 from community.asgi import application
-from grids.events import board_group
+from grids.events import board_group, board_message
 from grids.models import BoardEvent
 from grids.services import moderation, notices, places, posts
 
@@ -213,20 +213,14 @@ async def test_a_gap_in_the_channel_layer_is_filled_from_the_table(world):
     # The layer delivers seq 3 again (as a retry would) but never seq 2.
     await get_channel_layer().group_send(
         board_group(world.grid_a.pk),
-        {
-            "type": "board.event",
-            "event": {"type": "post.created", "seq": 3, "grid": world.grid_a.pk, **stored},
-        },
+        board_message({"type": "post.created", "seq": 3, "grid": world.grid_a.pk, **stored}),
     )
     got = [await board.receive_json_from(timeout=5) for _ in range(2)]
     assert [(e["seq"], e["post"]["body"]) for e in got] == [(2, "lost"), (3, "late")]
     # A duplicate of what was already sent is dropped.
     await get_channel_layer().group_send(
         board_group(world.grid_a.pk),
-        {
-            "type": "board.event",
-            "event": {"type": "post.created", "seq": 2, "grid": world.grid_a.pk, **stored},
-        },
+        board_message({"type": "post.created", "seq": 2, "grid": world.grid_a.pk, **stored}),
     )
     assert await board.receive_nothing(timeout=0.3)
     await board.disconnect()
@@ -287,8 +281,8 @@ async def test_every_event_type_reaches_the_board(world):
 
 
 async def test_an_idle_socket_still_hears_the_board_after_the_layers_blocking_wait(world):
-    """channels-redis blocks on Redis for 5 s between messages; a socket quiet for longer
-    must survive it (redis-py 8's default read timeout once killed such consumers)."""
+    """A socket quiet for longer than redis-py 8's default 5 s read timeout still hears
+    the board (that timeout once killed the idle consumers of channels-redis)."""
     board, connected, _ = await open_board(world.grid_a.pk, user=world.resident_a2)
     assert connected
     await hello(board)
