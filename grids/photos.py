@@ -134,9 +134,7 @@ def photo_prepare(upload: UploadedFile | IO[bytes]) -> PreparedPhoto:
     )
 
 
-def photo_store(
-    prepared: PreparedPhoto, *, grid_id: int = 0, folder: str = ""
-) -> tuple[str, str]:
+def photo_store(prepared: PreparedPhoto, *, grid_id: int = 0, folder: str = "") -> tuple[str, str]:
     """Save the photo and its thumbnail under a grid's board folder (or `folder`);
     return their storage names (image, thumb)."""
     today = timezone.localdate()
