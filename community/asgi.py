@@ -4,6 +4,7 @@ Every live event goes through the channel layer (Redis in production), so a
 socket held by one worker hears what another worker's request did.
 """
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -25,3 +26,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far (Django, the apps, their modules) lives as long as the
+# process: move it out of the collector's sight, so full collections during requests
+# walk only what requests allocate (about 1 ms per feed request).
+gc.freeze()
