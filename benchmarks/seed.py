@@ -162,10 +162,10 @@ def _seed(dbname: str, s: Scale) -> dict:
             conn,
             "users",
             f"""INSERT INTO residents_user (id, password, last_login, is_superuser, phone,
-                    phone_verified, display_name, is_staff, is_active, date_joined)
+                    phone_verified, display_name, is_staff, is_active, date_joined, age_band)
                 SELECT u, '!bench-unusable-password', NULL, false,
                        '+86' || (13000000000 + u)::text, true, '居民' || u, false, true,
-                       now() - interval '2 years'
+                       now() - interval '2 years', ''
                 FROM generate_series(1, {s.users}) u""",
         )
         _step(
