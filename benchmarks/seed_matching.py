@@ -259,7 +259,7 @@ def _seed(dbname: str, s: Scale) -> dict:
             "needs",
             "mutualaid_need",
             "id, on_behalf_of, quantity, matched, fulfilled, description, urgency, expires_at, "
-            "state, created_at, category_id, grid_id, micro_grid_id, requester_id",
+            "state, created_at, category_id, grid_id, micro_grid_id, requester_id, community_id",
             f"""SELECT i, CASE WHEN bench_r(i, 48) < 0.05 THEN '楼上王奶奶' ELSE '' END, q,
                        CASE st WHEN 'partly_matched' THEN 1 + floor((q - 1) * bench_r(i, 44))::int
                                WHEN 'matched' THEN q WHEN 'fulfilled' THEN q
@@ -272,7 +272,8 @@ def _seed(dbname: str, s: Scale) -> dict:
                        {_expires_sql("st = 'expired'", 51)}, st, made,
                        (SELECT array_agg(id ORDER BY position, id) FROM mutualaid_category)
                            [1 + floor(10 * bench_r(i, 42) ^ 2)::int],
-                       (u - 1) / {U} + 1, ((u - 1) / {U}) * {M} + 1 + mod(mod(u - 1, {U}), {M}), u
+                       (u - 1) / {U} + 1, ((u - 1) / {U}) * {M} + 1 + mod(mod(u - 1, {U}), {M}), u,
+                       (SELECT g.community_id FROM grids_grid g WHERE g.id = (u - 1) / {U} + 1)
                 FROM (SELECT *, CASE WHEN cls = 'closed' THEN
                                     CASE WHEN bench_r(i, 43) < 0.30 THEN 'matched'
                                          WHEN bench_r(i, 43) < 0.65 THEN 'fulfilled'
@@ -292,7 +293,8 @@ def _seed(dbname: str, s: Scale) -> dict:
             "offers",
             "mutualaid_offer",
             "id, on_behalf_of, quantity, reserved, given, description, handover, expires_at, "
-            "state, created_at, category_id, for_need_id, giver_id, grid_id, micro_grid_id",
+            "state, created_at, category_id, for_need_id, giver_id, grid_id, micro_grid_id, "
+            "community_id",
             f"""SELECT i, CASE WHEN bench_r(i, 68) < 0.03 THEN '隔壁李叔' ELSE '' END, q,
                        CASE WHEN st IN ('withdrawn', 'expired') THEN 0
                             ELSE t - floor(t * bench_r(i, 65))::int END,
@@ -306,7 +308,8 @@ def _seed(dbname: str, s: Scale) -> dict:
                                 (SELECT array_agg(id ORDER BY position, id)
                                  FROM mutualaid_category)[1 + floor(10 * bench_r(i, 62) ^ 2)::int]),
                        n.id, u, (u - 1) / {U} + 1,
-                       ((u - 1) / {U}) * {M} + 1 + mod(mod(u - 1, {U}), {M})
+                       ((u - 1) / {U}) * {M} + 1 + mod(mod(u - 1, {U}), {M}),
+                       (SELECT g.community_id FROM grids_grid g WHERE g.id = (u - 1) / {U} + 1)
                 FROM (SELECT *, CASE st WHEN 'partly_claimed' THEN
                                             1 + floor((q - 1) * bench_r(i, 64))::int
                                         WHEN 'exhausted' THEN q

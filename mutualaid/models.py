@@ -152,6 +152,9 @@ class Need(models.Model):
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    # The grid's community, kept here so the "same community" and "nearest communities"
+    # tiers are one index range each (`*_open_community_idx`), not a join over its grids.
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
     micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
     # An optional map point (where exactly, when not at home). Never shown to anyone:
     # it only sharpens the distance a match states.
@@ -190,6 +193,17 @@ class Need(models.Model):
                 fields=["category", "grid", "created_at"],
                 condition=Q(state__in=["open", "partly_matched"]),
                 name="need_open_grid_idx",
+            ),
+            models.Index(
+                fields=["category", "community", "created_at"],
+                condition=Q(state__in=["open", "partly_matched"]),
+                name="need_open_community_idx",
+            ),
+            # The 互助 tab: what is open in my community, newest first.
+            models.Index(
+                fields=["community", "-created_at", "-id"],
+                condition=Q(state__in=["open", "partly_matched"]),
+                name="need_open_nearby_idx",
             ),
             models.Index(
                 fields=["category", "created_at"],
@@ -242,6 +256,9 @@ class Offer(models.Model):
         _("handover"), max_length=10, choices=Handover.choices, default=Handover.PICKUP
     )
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    # The grid's community, kept here so the "same community" and "nearest communities"
+    # tiers are one index range each (`*_open_community_idx`), not a join over its grids.
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
     micro_grid = models.ForeignKey(MicroGrid, on_delete=models.PROTECT, related_name="+")
     # An optional map point (where exactly, when not at home). Never shown to anyone:
     # it only sharpens the distance a match states.
@@ -302,6 +319,17 @@ class Offer(models.Model):
                 fields=["category", "grid", "created_at"],
                 condition=Q(state__in=["open", "partly_claimed"]),
                 name="offer_open_grid_idx",
+            ),
+            models.Index(
+                fields=["category", "community", "created_at"],
+                condition=Q(state__in=["open", "partly_claimed"]),
+                name="offer_open_community_idx",
+            ),
+            # The 互助 tab: what is open in my community, newest first.
+            models.Index(
+                fields=["community", "-created_at", "-id"],
+                condition=Q(state__in=["open", "partly_claimed"]),
+                name="offer_open_nearby_idx",
             ),
             models.Index(
                 fields=["category", "created_at"],

@@ -129,11 +129,11 @@ def _tiers(base: QuerySet, *, micro_grid_id: int, grid_id: int, community: Commu
     point), then the rest."""
     yield SAME_BUILDING, base.filter(micro_grid_id=micro_grid_id)
     yield SAME_GRID, base.filter(grid_id=grid_id).exclude(micro_grid_id=micro_grid_id)
-    yield SAME_COMMUNITY, base.filter(grid__community_id=community.pk).exclude(grid_id=grid_id)
+    yield SAME_COMMUNITY, base.filter(community_id=community.pk).exclude(grid_id=grid_id)
     nearest = communities_nearest(community)
     for pk in nearest:
-        yield ELSEWHERE, base.filter(grid__community_id=pk)
-    yield ELSEWHERE, base.exclude(grid__community_id__in=[community.pk, *nearest])
+        yield ELSEWHERE, base.filter(community_id=pk)
+    yield ELSEWHERE, base.exclude(community_id__in=[community.pk, *nearest])
 
 
 def offers_for_need(need: Need, *, limit: int = 10) -> list[Match]:
@@ -208,7 +208,7 @@ def _in_campaign_area(campaign_id: int) -> Q:
     """Needs whose grid lies in the campaign's area (chosen grids, or its whole community)."""
     through = Campaign.grids.through.objects.filter(campaign_id=campaign_id)
     return Q(grid_id__in=through.values("grid_id")) | (
-        Q(grid__community_id__in=Campaign.objects.filter(pk=campaign_id).values("community_id"))
+        Q(community_id__in=Campaign.objects.filter(pk=campaign_id).values("community_id"))
         & ~Exists(through)
     )
 
@@ -216,7 +216,7 @@ def _in_campaign_area(campaign_id: int) -> Q:
 def needs_nearby(*, viewer: User, community_id: int) -> QuerySet[Need]:
     return (
         Need.objects.filter(
-            grid__community_id=community_id,
+            community_id=community_id,
             state__in=Need.OPEN_STATES,
             expires_at__gt=timezone.now(),
         )
@@ -228,7 +228,7 @@ def needs_nearby(*, viewer: User, community_id: int) -> QuerySet[Need]:
 def offers_nearby(*, viewer: User, community_id: int) -> QuerySet[Offer]:
     return (
         Offer.objects.filter(
-            grid__community_id=community_id,
+            community_id=community_id,
             state__in=Offer.OPEN_STATES,
             expires_at__gt=timezone.now(),
         )

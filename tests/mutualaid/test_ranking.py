@@ -47,6 +47,7 @@ def test_nearer_always_ranks_first_and_nothing_spent_or_expired_is_returned(worl
         category=masks,
         quantity=3,
         grid=grid,
+        community=grid.community,
         micro_grid=building,
         expires_at=now + timedelta(days=1),
     )
@@ -60,6 +61,7 @@ def test_nearer_always_ranks_first_and_nothing_spent_or_expired_is_returned(worl
                 quantity=quantity,
                 given=min(given_, quantity),
                 grid=grid,
+                community=grid.community,
                 micro_grid=building,
                 expires_at=now - timedelta(minutes=1) if expired else now + timedelta(days=1),
                 created_at=now - timedelta(minutes=age),
