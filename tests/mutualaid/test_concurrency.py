@@ -112,3 +112,90 @@ def test_a_cancel_racing_a_handover_ends_in_exactly_one_of_them(world):
         assert (offer.given, offer.reserved) == (4, 0)
     else:
         assert (offer.given, offer.reserved) == (0, 0)
+
+
+def test_a_stale_claim_expiring_while_it_is_handed_over_ends_in_exactly_one(world):
+    """The expiry job and the two neighbours at the door race for the same claim."""
+    postgres_or_skip()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from residents.models import PointsEntry
+
+    masks = Category.objects.get(slug="masks")
+    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=6)
+    claim = services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=6)
+    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    later = timezone.now() + services.ACCEPTED_CLAIM_TTL + timedelta(minutes=1)
+
+    results = run_together(
+        [
+            lambda: services.claim_confirm(
+                actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code
+            ),
+            lambda: services.aid_expire(now=later),
+        ]
+    )
+
+    assert not any(isinstance(r, Exception) and getattr(r, "status", 0) >= 500 for r in results)
+    claim.refresh_from_db()
+    offer.refresh_from_db()
+    credited = PointsEntry.objects.filter(user=world.resident_a2, ref_id=claim.pk).count()
+    assert claim.state in ("handed_over", "expired"), claim.state
+    if claim.state == "handed_over":
+        assert (offer.given, offer.reserved, credited) == (6, 0, 1)
+        assert results[1] == {"claims": 0, "needs": 0, "offers": 0}
+    else:
+        assert (offer.given, offer.reserved, credited) == (0, 0, 0)
+        assert isinstance(results[0], Exception) and results[0].status == 409
+
+
+def test_offers_and_needs_expiring_while_claims_are_accepted_keep_their_books(world):
+    """Offers and a need run out while givers accept claims on them: whatever the order,
+    an offer's reservation is exactly what its accepted claims hold, and nothing over-fills."""
+    postgres_or_skip()
+    from datetime import timedelta
+
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    masks = Category.objects.get(slug="masks")
+    soon = timezone.now() + timedelta(minutes=5)
+    need = services.need_create(
+        actor=world.resident_a, category_id=masks.pk, quantity=10, expires_at=soon
+    )
+    givers = [MembershipFactory(micro_grid=world.buildings["a"][1]).user for _ in range(6)]
+    offers = [
+        services.offer_create(actor=g, category_id=masks.pk, quantity=3, expires_at=soon)
+        for g in givers
+    ]
+    claims = [
+        services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2, need_id=need.pk)
+        for o in offers
+    ]
+    after = soon + timedelta(minutes=1)
+
+    results = run_together(
+        [
+            *(
+                lambda c=c, g=g: services.claim_accept(actor=g, claim_id=c.pk)
+                for c, g in zip(claims, givers, strict=True)
+            ),
+            lambda: services.aid_expire(now=after),
+        ]
+    )
+
+    refused = [r for r in results[:-1] if not isinstance(r, Claim)]
+    assert all(getattr(r, "status", 500) == 409 for r in refused), refused
+    need.refresh_from_db()
+    # Fully matched before the job reached it, it waits for its handovers; else it expired.
+    assert need.state == ("matched" if need.matched == need.quantity else "expired")
+    for offer in offers:
+        offer.refresh_from_db()
+        held = Claim.objects.filter(offer=offer, state="accepted").aggregate(n=Sum("quantity"))
+        assert offer.reserved == (held["n"] or 0)
+        assert offer.state == "expired"
+    accepted = Claim.objects.filter(need=need, state="accepted").aggregate(n=Sum("quantity"))
+    assert need.matched == (accepted["n"] or 0) <= need.quantity
+    assert not Claim.objects.filter(state="requested").exists()
