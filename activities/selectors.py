@@ -131,6 +131,32 @@ def my_signups(*, user: User, activity_id: int | None = None) -> QuerySet[SignUp
     return qs.select_related("activity", "slot").order_by("slot__starts_at", "id")
 
 
+def signed_up_among(*, user: User, activity_ids: list[int]) -> set[int]:
+    """Which of these activities the user (or their household) has a place in."""
+    return set(
+        my_signups(user=user)
+        .filter(activity_id__in=activity_ids)
+        .values_list("activity_id", flat=True)
+    )
+
+
+def feed_owner(user_id: int | None) -> User | None:
+    """The active account a calendar feed token names."""
+    if user_id is None:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def points_for_signups(*, user: User, signup_ids: list[int]) -> int:
+    """Points these sign-ups (attended volunteer shifts) credited to the user."""
+    return (
+        points_history(user)
+        .filter(ref_type="activity.signup", ref_id__in=signup_ids)
+        .aggregate(n=Sum("amount"))["n"]
+        or 0
+    )
+
+
 def household_of(user: User) -> list[HouseholdMember]:
     return list(HouseholdMember.objects.filter(owner=user).order_by("id"))
 

@@ -307,14 +307,9 @@ def checkin(request, activity_id: int):
     except CheckInRefused as error:
         context["error"] = error.message
         return render(request, "activities/checkin.html", context, status=error.status)
-    credited = (
-        selectors.points_history(request.user)
-        .filter(ref_type="activity.signup", ref_id__in=[s.pk for s in done])
-        .values_list("amount", flat=True)
-    )
     context |= {
         "done": done,
         "hours": sum(float(s.hours) for s in done),
-        "points": sum(credited),
+        "points": selectors.points_for_signups(user=request.user, signup_ids=[s.pk for s in done]),
     }
     return render(request, "activities/checkin.html", context)

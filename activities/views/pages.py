@@ -4,7 +4,6 @@ up oneself or a household member, my sign-ups with their tickets, calendar files
 from datetime import UTC, datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -60,11 +59,7 @@ def index(request):
     activities = list(qs[: PAGE_SIZE + 1])
     more = len(activities) > PAGE_SIZE
     activities = activities[:PAGE_SIZE]
-    signed = set(
-        selectors.my_signups(user=request.user)
-        .filter(activity_id__in=[a.pk for a in activities])
-        .values_list("activity_id", flat=True)
-    )
+    signed = selectors.signed_up_among(user=request.user, activity_ids=[a.pk for a in activities])
     for a in activities:
         a.cover_url = storage_url(a.cover)
         a.places_left = max(0, a.capacity_total - a.confirmed_total)
@@ -248,7 +243,7 @@ def activity_ics(request, activity_id: int):
 def feed_ics(request, token: str):
     """My sign-ups for a calendar app: no cookies, so the signed token lets it in."""
     user_id = calendar.feed_user_id(token)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    user = selectors.feed_owner(user_id)
     if user is None:
         raise Http404
     activities = {s.activity_id: s.activity for s in selectors.my_signups(user=user)}

@@ -184,3 +184,30 @@ def grid_for_reader(grid_id: int, viewer: User) -> Grid | None:
 
 def community_by_id(community_id: int) -> Community | None:
     return Community.objects.filter(pk=community_id).first()
+
+
+def volunteers_appointed(community: Community) -> QuerySet[RoleGrant]:
+    """The community's volunteers and volunteer leads, for its cadres."""
+    return (
+        RoleGrant.objects.filter(
+            community=community,
+            role__in=[Role.VOLUNTEER, Role.VOLUNTEER_LEAD],
+            revoked_at__isnull=True,
+        )
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
+
+
+def appointed_by_id(community: Community, grant_id: int) -> RoleGrant | None:
+    return volunteers_appointed(community).filter(pk=grant_id).first()
+
+
+def resident_by_phone(community: Community, phone: str) -> User | None:
+    """A resident living in the community with this (normalised) phone number."""
+    return User.objects.filter(
+        phone=phone,
+        pk__in=Membership.objects.filter(grid__community=community, left_at__isnull=True).values(
+            "user_id"
+        ),
+    ).first()

@@ -13,12 +13,11 @@ from django.views.decorators.http import require_POST
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.forms import CommunityRoleForm, JoinCodeForm, JoinForm, RemoveForm
-from grids.models import Community, Grid, Membership, Role, RoleGrant
+from grids.models import Community, Grid
 from grids.selectors import places as selectors
 from grids.services import places as services
 from residents.errors import ServiceError
 from residents.forms import ProfileForm
-from residents.models import User
 from residents.phones import normalize_phone
 from residents.selectors import unread_count
 from residents.services import access_log_record, profile_update
@@ -179,7 +178,7 @@ def grid_qr(request, grid_id: int, fmt: str):
 
 
 def _managed_community(request, community_id: int) -> Community:
-    community = Community.objects.filter(pk=community_id).first()
+    community = selectors.community_by_id(community_id)
     if community is None or not permissions.can_manage_community(request.user, community):
         raise Http404
     return community
@@ -191,22 +190,13 @@ def community_overview(request, community_id: int):
     volunteers and volunteer leads they have appointed."""
     community = _managed_community(request, community_id)
     grids = selectors.grids_managed_by(request.user).filter(community=community)
-    appointed = (
-        RoleGrant.objects.filter(
-            community=community,
-            role__in=[Role.VOLUNTEER, Role.VOLUNTEER_LEAD],
-            revoked_at__isnull=True,
-        )
-        .select_related("user")
-        .order_by("role", "user__display_name")
-    )
     return render(
         request,
         "grids/community.html",
         {
             "community": community,
             "grids": grids,
-            "appointed": appointed,
+            "appointed": selectors.volunteers_appointed(community),
             "role_form": CommunityRoleForm(),
         },
     )
@@ -224,12 +214,7 @@ def community_role_grant(request, community_id: int):
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect("community", community.pk)
-        user = User.objects.filter(
-            phone=phone,
-            pk__in=Membership.objects.filter(
-                grid__community=community, left_at__isnull=True
-            ).values("user_id"),
-        ).first()
+        user = selectors.resident_by_phone(community, phone)
     if user is None:
         messages.error(request, _("No resident of this community has that number."))
         return redirect("community", community.pk)
@@ -244,11 +229,7 @@ def community_role_grant(request, community_id: int):
 @login_required
 def community_role_revoke(request, community_id: int, grant_id: int):
     community = _managed_community(request, community_id)
-    grant = (
-        RoleGrant.objects.filter(pk=grant_id, community=community, revoked_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
+    grant = selectors.appointed_by_id(community, grant_id)
     if grant is None:
         raise Http404
     services.role_revoke(actor=request.user, user=grant.user, role=grant.role, community=community)
