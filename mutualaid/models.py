@@ -115,6 +115,32 @@ class Campaign(models.Model):
         return min(self.ends_at, self.closed_at) if self.closed_at else self.ends_at
 
 
+def open_indexes(prefix: str, open_states: list[str]) -> list[models.Index]:
+    """The partial indexes over open needs (or offers) that matching and the lists use:
+    one tier of a match (same building, grid, community; then the category) is one
+    index range, and the 互助 tab's "open in my community, newest first" is another."""
+    is_open = Q(state__in=open_states)
+    tiers = {"building": "micro_grid", "grid": "grid", "community": "community"}
+    return [
+        *(
+            models.Index(
+                fields=["category", column, "created_at"],
+                condition=is_open,
+                name=f"{prefix}_open_{tier}_idx",
+            )
+            for tier, column in tiers.items()
+        ),
+        models.Index(
+            fields=["community", "-created_at", "-id"],
+            condition=is_open,
+            name=f"{prefix}_open_nearby_idx",
+        ),
+        models.Index(
+            fields=["category", "created_at"], condition=is_open, name=f"{prefix}_open_category_idx"
+        ),
+    ]
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")
@@ -183,33 +209,7 @@ class Need(models.Model):
             ),
         ]
         indexes = [
-            # Matching an offer to needs: one tier at a time, each an index range.
-            models.Index(
-                fields=["category", "micro_grid", "created_at"],
-                condition=Q(state__in=["open", "partly_matched"]),
-                name="need_open_building_idx",
-            ),
-            models.Index(
-                fields=["category", "grid", "created_at"],
-                condition=Q(state__in=["open", "partly_matched"]),
-                name="need_open_grid_idx",
-            ),
-            models.Index(
-                fields=["category", "community", "created_at"],
-                condition=Q(state__in=["open", "partly_matched"]),
-                name="need_open_community_idx",
-            ),
-            # The 互助 tab: what is open in my community, newest first.
-            models.Index(
-                fields=["community", "-created_at", "-id"],
-                condition=Q(state__in=["open", "partly_matched"]),
-                name="need_open_nearby_idx",
-            ),
-            models.Index(
-                fields=["category", "created_at"],
-                condition=Q(state__in=["open", "partly_matched"]),
-                name="need_open_category_idx",
-            ),
+            *open_indexes("need", ["open", "partly_matched"]),
             models.Index(fields=["requester", "-created_at"], name="need_requester_idx"),
             models.Index(
                 fields=["grid", "urgency", "created_at"],
@@ -310,32 +310,7 @@ class Offer(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["category", "micro_grid", "created_at"],
-                condition=Q(state__in=["open", "partly_claimed"]),
-                name="offer_open_building_idx",
-            ),
-            models.Index(
-                fields=["category", "grid", "created_at"],
-                condition=Q(state__in=["open", "partly_claimed"]),
-                name="offer_open_grid_idx",
-            ),
-            models.Index(
-                fields=["category", "community", "created_at"],
-                condition=Q(state__in=["open", "partly_claimed"]),
-                name="offer_open_community_idx",
-            ),
-            # The 互助 tab: what is open in my community, newest first.
-            models.Index(
-                fields=["community", "-created_at", "-id"],
-                condition=Q(state__in=["open", "partly_claimed"]),
-                name="offer_open_nearby_idx",
-            ),
-            models.Index(
-                fields=["category", "created_at"],
-                condition=Q(state__in=["open", "partly_claimed"]),
-                name="offer_open_category_idx",
-            ),
+            *open_indexes("offer", ["open", "partly_claimed"]),
             models.Index(fields=["giver", "-created_at"], name="offer_giver_idx"),
             models.Index(
                 fields=["for_person", "-created_at"],
