@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from tests.environment import require
+
 LC_MESSAGES = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 PO = LC_MESSAGES / "django.po"
 MO = LC_MESSAGES / "django.mo"
@@ -167,8 +169,7 @@ def test_the_committed_mo_is_compiled_from_the_committed_po(tmp_path, entries):
 def test_the_po_parser_and_msgfmt_agree(tmp_path, entries):
     """Guards the parser above: it must see the same catalogue as gettext's own tools."""
     msgfmt = shutil.which("msgfmt")
-    if not msgfmt:
-        pytest.skip("msgfmt is not installed (apt-get install gettext)")
+    require(bool(msgfmt), "msgfmt (apt-get install gettext)")
     fresh = tmp_path / "django.mo"
     subprocess.run([msgfmt, "-o", str(fresh), str(PO)], check=True, capture_output=True)
     parsed = {

@@ -7,7 +7,6 @@ not carry WebSockets.
 """
 
 import asyncio
-import os
 import re
 import shutil
 import socket
@@ -21,6 +20,8 @@ from typing import TypeVar
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.environment import require
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
@@ -208,11 +209,7 @@ def _playwright_loop_only_in_browser_tests(monkeypatch):
 def browser():
     """One headless Chromium for the whole run (Debian's, not a Playwright download)."""
     executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not executable:
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    require(bool(executable), f"Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()

@@ -23,18 +23,18 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
+from tests.environment import require
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def shared_services_or_skip() -> None:
-    reason = "needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), which CI provides"
-    if connection.vendor == "postgresql" and os.environ.get("REDIS_URL"):
-        return
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+    require(
+        connection.vendor == "postgresql" and bool(os.environ.get("REDIS_URL")),
+        "PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)",
+    )
 
 
 def free_port() -> int:

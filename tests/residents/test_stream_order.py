@@ -1,24 +1,20 @@
 """The personal stream's seq follows commit order, under real concurrent transactions."""
 
-import os
 import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from residents.events import user_event_send_on_commit
 from residents.models import Notification
+from tests.environment import require_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def postgres_or_skip():
-    if connection.vendor == "postgresql":
-        return
-    if os.environ.get("CI"):
-        pytest.fail("needs PostgreSQL (DATABASE_URL), which CI provides")
-    pytest.skip("needs PostgreSQL (DATABASE_URL)")
+    require_postgres()
 
 
 def test_a_later_notification_waits_for_an_earlier_uncommitted_one(world):
