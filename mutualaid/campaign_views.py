@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grids.models import Grid
-from grids.selectors.places import communities_managed_by
+from grids.selectors.places import communities_managed_by, grids_of
 from mutualaid import campaign_selectors, campaign_services, permissions, selectors
 from residents.errors import ServiceError
 
@@ -50,11 +49,10 @@ class CampaignForm(forms.Form):
         self.fields["categories"].choices = [
             (c.pk, f"{c.name}（{c.unit}）") for c in selectors.categories()
         ]
-        grids = Grid.objects.filter(community__in=communities).select_related("community")
         many = len(communities) > 1
         self.fields["grids"].choices = [
             (g.pk, f"{g.community.name} · {g.name}" if many else g.name)
-            for g in grids.order_by("community_id", "number")
+            for g in grids_of(communities)
         ]
         if not self.is_bound:
             self.initial.setdefault(

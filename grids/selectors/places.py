@@ -186,6 +186,15 @@ def community_by_id(community_id: int) -> Community | None:
     return Community.objects.filter(pk=community_id).first()
 
 
+def grids_of(communities) -> QuerySet[Grid]:
+    """The grids of these communities, in community and number order."""
+    return (
+        Grid.objects.filter(community__in=communities)
+        .select_related("community")
+        .order_by("community_id", "number")
+    )
+
+
 def volunteers_appointed(community: Community) -> QuerySet[RoleGrant]:
     """The community's volunteers and volunteer leads, for its cadres."""
     return (
