@@ -63,17 +63,4 @@ urlpatterns = [
         api.CheckInView.as_view(),
         name="api-activity-checkin",
     ),
-    path("points/", api.PointsView.as_view(), name="api-points"),
-    path("points/entries/", api.PointsEntriesView.as_view(), name="api-points-entries"),
-    path(
-        "points/entries/<int:entry_id>/reverse/",
-        api.PointsCorrectView.as_view(),
-        name="api-points-correct",
-    ),
-    path("points/rewards/", api.RewardsView.as_view(), name="api-rewards"),
-    path("points/rewards/<int:reward_id>/", api.RewardDetailView.as_view(), name="api-reward"),
-    path("points/rewards/<int:reward_id>/redeem/", api.RedeemView.as_view(), name="api-redeem"),
-    path("points/redemptions/", api.RedemptionsView.as_view(), name="api-redemptions"),
-    path("points/redemptions/collect/", api.CollectView.as_view(), name="api-collect"),
-    path("points/leaderboard/", api.LeaderboardView.as_view(), name="api-leaderboard"),
 ]

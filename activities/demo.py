@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from activities import services
-from activities.models import Activity, Reward
+from activities.models import Activity
 from grids.demo import COMMUNITY
 from grids.models import Community, Role, RoleGrant
+from points.models import Reward
+from points.services import reward_create
 from residents.models import User
 
 
@@ -95,7 +97,5 @@ def demo_activities() -> int:
             ("大米 5 斤", 100, 20),
             ("理发券", 60, 30),
         ):
-            services.reward_create(
-                actor=cadre, community=community, name=name, cost=cost, stock=stock
-            )
+            reward_create(actor=cadre, community=community, name=name, cost=cost, stock=stock)
     return len(made)

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from residents.errors import Conflict, NotAllowed, NotFound, ServiceError
+from core.errors import Conflict, NotAllowed, NotFound, ServiceError
 
 
 class ActivityInvalid(ServiceError):
@@ -28,17 +28,12 @@ class CheckInRefused(ServiceError):
     code = "checkin_refused"
 
 
-class RewardUnavailable(Conflict):
-    code = "reward_unavailable"
-
-
 __all__ = [
     "ActivityFull",
     "ActivityInvalid",
     "CheckInRefused",
     "NotAllowed",
     "NotFound",
-    "RewardUnavailable",
     "SignUpRefused",
     "TransitionRefused",
 ]

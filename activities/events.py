@@ -7,12 +7,10 @@ message never rolls the page back, and a reconnect gets the current snapshot:
 nothing is lost because nothing is incremental.
 """
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
 from django.db.models import F
 
 from activities.models import Activity, SignUp, Slot
+from core.events import group_send_on_commit
 
 
 def activity_group(activity_id: int) -> str:
@@ -23,13 +21,7 @@ def seats_changed(activity_id: int) -> None:
     """Bump the version (in the caller's transaction) and nudge the page's sockets
     once it commits."""
     Activity.objects.filter(pk=activity_id).update(version=F("version") + 1)
-
-    def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(
-            activity_group(activity_id), {"type": "seats.nudge"}
-        )
-
-    transaction.on_commit(send, robust=True)
+    group_send_on_commit(activity_group(activity_id), {"type": "seats.nudge"})
 
 
 def seats_snapshot(activity_id: int, user_id: int | None) -> dict:

@@ -100,20 +100,3 @@ def require_may_join(user: User, activity: Activity, *, age_band: str, for_self:
             _("This activity is for ages %(bands)s. Choose who the place is for.")
             % {"bands": labels}
         )
-
-
-def can_manage_rewards(user: User, community: Community) -> bool:
-    """Rewards, redemptions and points corrections: the community's cadres."""
-    return user.is_authenticated and can_manage_community(user, community)
-
-
-def in_community(user: User, community_id: int) -> bool:
-    """Lives in (a member of a grid of) the community, or serves it."""
-    return (
-        Membership.objects.filter(
-            user=user, grid__community_id=community_id, left_at__isnull=True
-        ).exists()
-        or Grid.objects.filter(community_id=community_id, grid_worker=user).exists()
-        or _has_role(user, community_id, [Role.CADRE])
-        or is_admin(user)
-    )

@@ -1,5 +1,5 @@
 """Reads that matter for activities and points: lists, a page's detail, attendees,
-the leaderboard. Each is a fixed number of queries whatever the size."""
+the points a check-in credited. Each is a fixed number of queries whatever the size."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -18,9 +18,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities import permissions
-from activities.models import Activity, ActivityPhoto, Redemption, Reward, SignUp, Slot
-from grids.models import Community, Grid, Membership, Role, RoleGrant
-from residents.models import AgeBand, HouseholdMember, PointsAccount, PointsEntry, User
+from activities.models import Activity, ActivityPhoto, SignUp, Slot
+from grids.models import Grid, Role, RoleGrant
+from points.selectors import points_history
+from residents.models import AgeBand, HouseholdMember, User
 
 
 def _slot_sum(field: str) -> Subquery:
@@ -194,17 +195,6 @@ def attendance_summary(*, activity: Activity) -> dict:
     }
 
 
-# Points
-
-
-def points_balance(user: User) -> PointsAccount:
-    return PointsAccount.objects.filter(user=user).first() or PointsAccount(user=user)
-
-
-def points_history(user: User) -> QuerySet[PointsEntry]:
-    return PointsEntry.objects.filter(user=user).order_by("-id")
-
-
 def volunteer_hours(user: User) -> float:
     total = SignUp.objects.filter(user=user, state=SignUp.State.ATTENDED).aggregate(h=Sum("hours"))[
         "h"
@@ -212,62 +202,9 @@ def volunteer_hours(user: User) -> float:
     return float(total or 0)
 
 
-def leaderboard(*, community_id: int, limit: int = 20) -> list[dict]:
-    """Who earned most (volunteering, handovers, less corrections), among the community's
-    residents. Names only for those who opted in; the rest are counted, not named."""
-    residents = Membership.objects.filter(
-        grid__community_id=community_id, left_at__isnull=True
-    ).values("user_id")
-    public = PointsAccount.objects.filter(user_id=OuterRef("user_id"), public=True)
-    rows = (
-        PointsEntry.objects.filter(user_id__in=residents)
-        .exclude(kind=PointsEntry.Kind.REDEEM)
-        .values("user_id", "user__display_name")
-        .annotate(earned=Sum("amount"), public=Exists(public))
-        .filter(earned__gt=0)
-        .order_by("-earned", "user_id")[:limit]
-    )
-    return [
-        {
-            "rank": i,
-            "name": row["user__display_name"] if row["public"] else None,
-            "earned": row["earned"],
-        }
-        for i, row in enumerate(rows, start=1)
-    ]
-
-
-def points_entries_for_community(*, community_id: int, limit: int = 30) -> list[PointsEntry]:
-    """The latest ledger lines of the community's residents, for a cadre to correct one."""
-    residents = Membership.objects.filter(
-        grid__community_id=community_id, left_at__isnull=True
-    ).values("user_id")
-    return list(
-        PointsEntry.objects.filter(user_id__in=residents)
-        .select_related("user", "reversed_by")
-        .order_by("-id")[:limit]
-    )
-
-
-def rewards_for(*, community_id: int, include_inactive: bool = False) -> QuerySet[Reward]:
-    qs = Reward.objects.filter(community_id=community_id)
-    if not include_inactive:
-        qs = qs.filter(active=True)
-    return qs.order_by("cost", "id")
-
-
-def redemptions_of(user: User) -> QuerySet[Redemption]:
-    return Redemption.objects.filter(user=user).select_related("reward").order_by("-id")
-
-
-def community_of(user: User):
-    """The community a resident lives in (their active grid's), or None."""
-    grid_id = permissions.home_grid_ids(user)[:1]
-    if grid_id:
-        return Community.objects.filter(grids__pk=grid_id[0]).first()
-    served = Grid.objects.filter(grid_worker=user).values("community_id")[:1]
-    grant = RoleGrant.objects.filter(user=user, revoked_at__isnull=True).values("community_id")
-    return Community.objects.filter(Q(pk__in=Subquery(served)) | Q(pk__in=grant[:1])).first()
+def volunteer_hours_summary(user: User) -> dict[str, float]:
+    """Activities' part of a person's points summary (registered in apps.py)."""
+    return {"volunteer_hours": volunteer_hours(user)}
 
 
 def slots_prefetch() -> Prefetch:

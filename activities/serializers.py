@@ -1,12 +1,12 @@
-"""Shapes of activities, sign-ups and points. Attendees are shown to organisers by the
+"""Shapes of activities and sign-ups. Attendees are shown to organisers by the
 name they signed up with and an age band: never a phone number or a unit."""
 
 from django.core.files.storage import default_storage
 from rest_framework import serializers
 
-from activities.models import Activity, Redemption, Reward, SignUp, Slot
-from community.api import ID_MAX
-from residents.models import AgeBand, HouseholdMember, PointsEntry
+from activities.models import Activity, SignUp, Slot
+from core.api import ID_MAX
+from residents.models import AgeBand, HouseholdMember
 
 
 class SlotSerializer(serializers.ModelSerializer):
@@ -251,63 +251,3 @@ class CalendarFeedSerializer(serializers.Serializer):
 
 
 # Points
-
-
-class PointsEntrySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PointsEntry
-        fields = ["id", "amount", "balance_after", "kind", "reason", "reverses", "created_at"]
-
-
-class PointsSummarySerializer(serializers.Serializer):
-    balance = serializers.IntegerField()
-    public = serializers.BooleanField()
-    volunteer_hours = serializers.FloatField()
-
-
-class PointsVisibilitySerializer(serializers.Serializer):
-    public = serializers.BooleanField()
-
-
-class RewardSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Reward
-        fields = ["id", "community", "name", "description", "cost", "stock", "active"]
-        read_only_fields = ["id"]
-
-
-class RewardCreateSerializer(serializers.Serializer):
-    community = serializers.IntegerField(min_value=1)
-    name = serializers.CharField(max_length=40)
-    description = serializers.CharField(max_length=200, allow_blank=True, default="")
-    cost = serializers.IntegerField(min_value=1, max_value=1_000_000)
-    stock = serializers.IntegerField(min_value=0, max_value=1_000_000)
-
-
-class RewardUpdateSerializer(serializers.Serializer):
-    stock = serializers.IntegerField(min_value=0, max_value=1_000_000)
-    active = serializers.BooleanField()
-
-
-class RedemptionSerializer(serializers.ModelSerializer):
-    reward_name = serializers.CharField(source="reward.name")
-
-    class Meta:
-        model = Redemption
-        fields = ["id", "reward", "reward_name", "cost", "code", "state", "created_at"]
-
-
-class CollectSerializer(serializers.Serializer):
-    community = serializers.IntegerField(min_value=1)
-    code = serializers.CharField(max_length=6)
-
-
-class CorrectionSerializer(serializers.Serializer):
-    community = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(max_length=200)
-
-
-class LeaderRowSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
-    name = serializers.CharField(allow_null=True, help_text="null: did not choose to be named")
-    earned = serializers.IntegerField()

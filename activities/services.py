@@ -1,4 +1,4 @@
-"""Business actions on activities, sign-ups, check-in, reminders and rewards.
+"""Business actions on activities, sign-ups, check-in and reminders.
 
 Lock order, everywhere: slot rows (by id) → sign-up rows → the activity row (its
 version, bumped last). A sign-up or cancellation takes its slot's lock first, so the
@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,19 +26,19 @@ from activities.errors import (
     ActivityFull,
     ActivityInvalid,
     CheckInRefused,
-    NotAllowed,
     NotFound,
-    RewardUnavailable,
     SignUpRefused,
     TransitionRefused,
 )
-from activities.models import Activity, ActivityPhoto, Redemption, Reminder, Reward, SignUp, Slot
+from activities.models import Activity, ActivityPhoto, Reminder, SignUp, Slot
+from core.photos import photo_prepare, photo_store
+from core.services import access_log_record
 from grids.models import Community, Grid, PostKind
-from grids.photos import photo_prepare, photo_store
 from grids.services.posts import card_post_create, post_ref_state_set
+from points.models import PointsEntry
+from points.services import points_earn
 from residents.events import user_event_send_on_commit, user_group, users_event_send_on_commit
-from residents.models import AgeBand, HouseholdMember, PointsEntry, User
-from residents.services import access_log_record, points_earn, points_reverse, points_spend
+from residents.models import AgeBand, HouseholdMember, User
 
 ACTIVITY_REF = "activity"
 MAX_PHOTOS = 9
@@ -769,97 +769,3 @@ def reminders_send_due() -> int:
     for reminder_id in ids:
         task.enqueue(reminder_id)
     return len(ids)
-
-
-# Rewards and points
-
-
-@transaction.atomic
-def reward_create(
-    *, actor: User, community: Community, name: str, cost: int, stock: int, description: str = ""
-) -> Reward:
-    if not permissions.can_manage_rewards(actor, community):
-        raise NotAllowed(_("Only the community's cadres can list rewards."))
-    name = (name or "").strip()
-    if not name or len(name) > 40:
-        raise ActivityInvalid(_("Give the reward a name of up to 40 characters."))
-    if cost < 1 or stock < 0:
-        raise ActivityInvalid(
-            _("A reward costs at least 1 point and its stock cannot be negative.")
-        )
-    return Reward.objects.create(
-        community=community,
-        name=name,
-        description=(description or "").strip()[:200],
-        cost=cost,
-        stock=stock,
-        created_by=actor,
-    )
-
-
-@transaction.atomic
-def reward_update(*, actor: User, reward_id: int, stock: int, active: bool) -> Reward:
-    reward = Reward.objects.select_for_update().select_related("community").filter(pk=reward_id)
-    reward = reward.first()
-    if reward is None or not permissions.can_manage_rewards(actor, reward.community):
-        raise NotFound(_("No such reward."))
-    if stock < 0:
-        raise ActivityInvalid(_("Stock cannot be negative."))
-    reward.stock, reward.active = stock, active
-    reward.save(update_fields=["stock", "active"])
-    return reward
-
-
-@transaction.atomic
-def reward_redeem(*, actor: User, reward_id: int) -> Redemption:
-    """Spend points on a reward: one from stock and the points, both or neither."""
-    reward = Reward.objects.select_related("community").filter(pk=reward_id, active=True).first()
-    if reward is None or not permissions.in_community(actor, reward.community_id):
-        raise NotFound(_("No such reward."))
-    taken = Reward.objects.filter(pk=reward.pk, active=True, stock__gt=0).update(
-        stock=F("stock") - 1
-    )
-    if not taken:
-        raise RewardUnavailable(_("This reward has run out. Choose another or ask your cadre."))
-    redemption = Redemption.objects.create(
-        reward=reward, user=actor, cost=reward.cost, code=f"{secrets.randbelow(10**6):06d}"
-    )
-    points_spend(
-        user_id=actor.pk,
-        amount=reward.cost,
-        reason=_("Redeemed: %(name)s") % {"name": reward.name},
-        ref=("activity.redemption", redemption.pk),
-    )
-    return redemption
-
-
-@transaction.atomic
-def redemption_collect(*, actor: User, community: Community, code: str) -> Redemption:
-    """A cadre hands the reward over against the resident's code."""
-    if not permissions.can_manage_rewards(actor, community):
-        raise NotAllowed(_("Only the community's cadres can hand out rewards."))
-    redemption = (
-        Redemption.objects.select_for_update()
-        .filter(
-            reward__community=community, code=(code or "").strip(), state=Redemption.State.REDEEMED
-        )
-        .order_by("-pk")
-        .first()
-    )
-    if redemption is None:
-        raise NotFound(_("No reward waiting with that code."))
-    redemption.state = Redemption.State.COLLECTED
-    redemption.collected_at = timezone.now()
-    redemption.save(update_fields=["state", "collected_at"])
-    return redemption
-
-
-@transaction.atomic
-def points_correct(*, actor: User, community: Community, entry_id: int, reason: str) -> PointsEntry:
-    """A cadre undoes a wrong entry of one of their residents by a reversing entry."""
-    if not permissions.can_manage_rewards(actor, community):
-        raise NotAllowed(_("Only the community's cadres can correct points."))
-    entry = PointsEntry.objects.filter(pk=entry_id).first()
-    if entry is None or not permissions.in_community(entry.user, community.pk):
-        raise NotFound(_("No such points entry."))
-    return points_reverse(actor=actor, entry_id=entry.pk, reason=reason)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities.views import organiser, pages, points
+from activities.views import organiser, pages
 
 urlpatterns = [
     path("", pages.index, name="activities"),
@@ -27,14 +27,4 @@ urlpatterns = [
         organiser.checkin_qr_partial,
         name="activity-checkin-qr-code",
     ),
-]
-
-points_urlpatterns = [
-    path("", points.points, name="points"),
-    path("visibility/", points.visibility, name="points-visibility"),
-    path("rewards/new/", points.reward_new, name="reward-new"),
-    path("rewards/<int:reward_id>/", points.reward_update, name="reward-update"),
-    path("rewards/<int:reward_id>/redeem/", points.redeem, name="reward-redeem"),
-    path("collect/", points.collect, name="reward-collect"),
-    path("entries/<int:entry_id>/correct/", points.correct, name="points-correct"),
 ]

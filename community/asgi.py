@@ -16,7 +16,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from community.routing import websocket_urlpatterns  # noqa: E402
-from community.websocket import OriginOrAppTokenValidator, SessionTokenAuthMiddleware  # noqa: E402
+from core.websocket import OriginOrAppTokenValidator, SessionTokenAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -3,13 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from activities.urls import points_urlpatterns
-
 api_v1 = [
     path("", include("grids.api_urls")),
     path("", include("residents.api_urls")),
     path("aid/", include("mutualaid.api_urls")),
     path("", include("activities.api_urls")),
+    path("points/", include("points.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,7 +16,7 @@ urlpatterns = [
     path("", include("residents.urls")),
     path("mutual-aid/", include("mutualaid.urls")),
     path("activities/", include("activities.urls")),
-    path("points/", include(points_urlpatterns)),
+    path("points/", include("points.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),

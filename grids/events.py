@@ -11,10 +11,9 @@ the consumer fills any gap from the table.
 import json
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
+from core.events import group_send_on_commit
 from grids.models import BoardEvent, Grid
 
 POST_CREATED = "post.created"
@@ -64,24 +63,14 @@ def board_event_emit(*, grid_id: int, type: str, payload: dict[str, Any]) -> Boa
     event = BoardEvent.objects.create(
         grid_id=grid_id, seq=next_seq(grid_id), type=type, payload=payload, post_id=post_id
     )
-    message = board_message(event_message(event))
-
-    def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(board_group(grid_id), message)
-
-    transaction.on_commit(send, robust=True)
+    group_send_on_commit(board_group(grid_id), board_message(event_message(event)))
     return event
 
 
 def board_access_check_on_commit(*, grid_id: int, user_id: int) -> None:
     """A member left the grid: their open board sockets re-check and close if now outside."""
 
-    def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(
-            board_group(grid_id), {"type": "access.check", "user_id": user_id}
-        )
-
-    transaction.on_commit(send, robust=True)
+    group_send_on_commit(board_group(grid_id), {"type": "access.check", "user_id": user_id})
 
 
 def event_message(event: BoardEvent) -> dict[str, Any]:

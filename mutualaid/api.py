@@ -8,9 +8,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import NewestFirstCursorPagination
+from core.api import ERRORS, NewestFirstCursorPagination
+from core.services import access_log_record
 from grids import permissions as grid_permissions
-from grids.api.places import ERRORS
 from grids.selectors.places import grid_by_id
 from mutualaid import permissions, selectors, services
 from mutualaid.models import Need, Offer, Urgency
@@ -26,7 +26,6 @@ from mutualaid.serializers import (
     OfferCreateSerializer,
     OfferSerializer,
 )
-from residents.services import access_log_record
 
 
 class NewestPagination(NewestFirstCursorPagination):

@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grids.api.places import ERRORS
+from core.api import ERRORS
 from mutualaid import campaign_selectors, campaign_services, permissions
 from mutualaid.api import NewestPagination
 from mutualaid.serializers import (

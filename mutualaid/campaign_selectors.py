@@ -22,7 +22,8 @@ from django.utils import timezone
 from grids.models import Grid, Membership
 from grids.selectors.places import communities_managed_by
 from mutualaid.models import Campaign, Claim, Need, Urgency
-from residents.models import PointsAccount, User
+from points.models import PointsAccount
+from residents.models import User
 
 TOP_GIVERS = 10
 

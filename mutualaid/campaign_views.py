@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
 from grids.selectors.places import communities_managed_by, grids_of
 from mutualaid import campaign_selectors, campaign_services, permissions, selectors
-from residents.errors import ServiceError
 
 
 class CampaignForm(forms.Form):

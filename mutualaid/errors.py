@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from residents.errors import Conflict, NotAllowed, NotFound, ServiceError
+from core.errors import Conflict, NotAllowed, NotFound, ServiceError
 
 
 class AidInvalid(ServiceError):

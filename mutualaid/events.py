@@ -6,11 +6,10 @@ only a later one.
 
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
+from core.events import group_send_on_commit
 from mutualaid.models import Campaign
 
 CAMPAIGN_SNAPSHOT = "campaign.snapshot"
@@ -29,9 +28,4 @@ def campaigns_touch(campaign_ids: Iterable[int]) -> None:
     assert transaction.get_connection().in_atomic_block, "campaign changes belong in a transaction"
     Campaign.objects.filter(pk__in=ids).update(version=F("version") + 1)
 
-    def send() -> None:
-        layer = get_channel_layer()
-        for campaign_id in ids:
-            async_to_sync(layer.group_send)(campaign_group(campaign_id), {"type": "campaign.nudge"})
-
-    transaction.on_commit(send, robust=True)
+    group_send_on_commit([campaign_group(c) for c in ids], {"type": "campaign.nudge"})

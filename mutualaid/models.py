@@ -12,7 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids.models import Community, Grid, MicroGrid, map_point_constraint, map_point_fields
+from core.geo import map_point_constraint, map_point_fields
+from grids.models import Community, Grid, MicroGrid
 
 
 class Category(models.Model):

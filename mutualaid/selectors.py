@@ -14,8 +14,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grids import geo
-from grids.geo import Point
+from core import geo
+from core.geo import Point
 from grids.models import Community, Membership, Mute
 from mutualaid import permissions
 from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency

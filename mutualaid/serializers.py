@@ -4,7 +4,7 @@ masked phone; after, the two parties see each other's number and room."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from community.api import ID_MAX
+from core.api import ID_MAX
 from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
 
 

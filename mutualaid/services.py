@@ -31,9 +31,10 @@ from mutualaid.errors import (
 )
 from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
 from mutualaid.selectors import needs_for_offer, offers_for_need
+from points.models import PointsEntry
+from points.services import points_earn
 from residents.events import user_event_send_on_commit
-from residents.models import PointsEntry, User
-from residents.services import points_earn
+from residents.models import User
 
 DEFAULT_DAYS = 3
 ACCEPTED_CLAIM_TTL = timedelta(hours=48)

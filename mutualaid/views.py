@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
+from core.services import access_log_record
 from grids import permissions as grid_permissions
 from grids.selectors.places import communities_managed_by, grid_by_id, grids_managed_by
 from mutualaid import campaign_selectors, permissions, selectors, services
 from mutualaid.errors import NoHomeGrid
 from mutualaid.models import Need, Offer, Urgency
-from residents.errors import ServiceError
-from residents.services import access_log_record
 
 URGENT_HOURS = 6
 

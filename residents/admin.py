@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from residents.models import AccessLog, User
+from residents.models import User
 
 
 class UserCreateForm(BaseUserCreationForm):
@@ -35,20 +35,3 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["phone", "display_name", "password1", "password2"]})
     ]
     filter_horizontal = ["groups"]
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "subject", "scope"]
-    list_filter = ["action"]
-    search_fields = ["actor__phone", "subject__phone", "scope"]
-    list_select_related = ["actor", "subject"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import NewestFirstCursorPagination
+from core.api import NewestFirstCursorPagination
 from residents.selectors import notifications_for, unread_count
 from residents.serializers import NotificationSerializer, NotificationsReadSerializer
 from residents.services import notifications_mark_read

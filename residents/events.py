@@ -10,10 +10,9 @@ again"), sent after the transaction commits.
 from collections.abc import Iterable
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import connection, transaction
+from django.db import connection
 
+from core.events import group_send_on_commit
 from residents.models import Notification, NotificationStream
 
 SEQ_CHUNK = 1000
@@ -24,12 +23,7 @@ def user_group(user_id: int) -> str:
 
 
 def _nudge_on_commit(groups: list[str]) -> None:
-    def send() -> None:
-        layer = get_channel_layer()
-        for group in groups:
-            async_to_sync(layer.group_send)(group, {"type": "stream.nudge"})
-
-    transaction.on_commit(send, robust=True)
+    group_send_on_commit(groups, {"type": "stream.nudge"})
 
 
 def next_seqs(user_ids: Iterable[int]) -> dict[int, int]:

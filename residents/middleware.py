@@ -3,7 +3,7 @@ the service's own sentence (the API's twin is community/exceptions.py)."""
 
 from django.shortcuts import render
 
-from residents.errors import ServiceError
+from core.errors import ServiceError
 
 
 class ServiceErrorMiddleware:

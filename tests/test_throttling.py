@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from community.api import WriteRateThrottle
+from core.api import WriteRateThrottle
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,8 +24,10 @@ from activities.forms import (
     ShiftFormSet,
 )
 from activities.models import Activity, SignUp
-from activities.views.common import back, qr_svg, refuse
-from residents.errors import NotAllowed, NotFound, ServiceError
+from activities.views.common import qr_svg
+from core.errors import NotAllowed, NotFound, ServiceError
+from core.views import back, refuse
+from grids.selectors.places import community_of
 from residents.models import AgeBand
 
 QR_REFRESH_SECONDS = 20
@@ -33,7 +35,7 @@ QR_REFRESH_SECONDS = 20
 
 @login_required
 def activity_new(request):
-    community = selectors.community_of(request.user)
+    community = community_of(request.user)
     permissions.require_organise(request.user, community)
     grids = list(community.grids.order_by("number", "pk"))
     form = ActivityForm(request.POST or None, request.FILES or None, grids=grids)

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 from activities import calendar, permissions, selectors, services
 from activities.forms import FilterForm, HouseholdMemberForm
 from activities.models import Activity, SignUp
-from activities.views.common import back, qr_svg, refuse, storage_url
-from residents.errors import NotFound, ServiceError
+from activities.views.common import qr_svg, storage_url
+from core.errors import NotFound, ServiceError
+from core.views import back, refuse
+from grids.selectors.places import community_of
 from residents.models import AgeBand
 from residents.services import household_member_add
 
@@ -69,7 +71,7 @@ def index(request):
         params = request.GET.copy()
         params["after"] = _cursor(activities[-1])
         next_query = params.urlencode()
-    community = selectors.community_of(request.user)
+    community = community_of(request.user)
     return render(
         request,
         "activities/index.html",

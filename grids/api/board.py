@@ -10,9 +10,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import NewestFirstCursorPagination
+from core.api import ERRORS, NewestFirstCursorPagination
 from grids import permissions
-from grids.api.places import ERRORS
 from grids.errors import OutOfScope
 from grids.events import event_for_viewer, event_message
 from grids.models import Comment, Post, PostKind

@@ -7,9 +7,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import NewestFirstCursorPagination
+from core.api import ERRORS, NewestFirstCursorPagination
 from grids import permissions
-from grids.api.places import ERRORS
 from grids.models import ModerationAction
 from grids.selectors import board as selectors
 from grids.selectors.places import grid_by_id, grid_from_param, grids_managed_by

@@ -6,9 +6,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import NewestFirstCursorPagination
+from core.api import ERRORS, NewestFirstCursorPagination
 from grids import permissions
-from grids.api.places import ERRORS
 from grids.errors import OutOfScope
 from grids.selectors import board as selectors
 from grids.selectors.places import community_by_id, grid_from_param

@@ -2,12 +2,13 @@
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import JoinRateThrottle, NewestFirstCursorPagination
+from core.api import ERRORS, JoinRateThrottle, NewestFirstCursorPagination
+from core.services import access_log_record
 from grids import permissions
 from grids.errors import JoinCodeInvalid, OutOfScope
 from grids.models import Community, Grid, Membership, MicroGrid
@@ -27,13 +28,7 @@ from grids.serializers.places import (
 from grids.services import places as services
 from residents.models import User
 from residents.serializers import ProfileUpdateSerializer
-from residents.services import access_log_record, profile_update
-
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input: `{code, detail, fields}`"),
-    403: OpenApiResponse(description="Not allowed: `{code, detail}`"),
-    404: OpenApiResponse(description="Not found or out of scope: `{code, detail}`"),
-}
+from residents.services import profile_update
 
 
 def visible_grid(user: User, grid_id: int) -> Grid:

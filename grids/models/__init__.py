@@ -28,8 +28,6 @@ from grids.models.places import (
     MicroGrid,
     Role,
     RoleGrant,
-    map_point_constraint,
-    map_point_fields,
     new_join_code,
 )
 
@@ -59,7 +57,5 @@ __all__ = [
     "Reaction",
     "Role",
     "RoleGrant",
-    "map_point_constraint",
-    "map_point_fields",
     "new_join_code",
 ]

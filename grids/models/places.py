@@ -8,29 +8,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.geo import map_point_constraint, map_point_fields
+
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud, typed by elders
 JOIN_CODE_LENGTH = 8
 
 
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-def map_point_fields() -> tuple[models.DecimalField, models.DecimalField]:
-    """An optional map point (a building, a community's centre, where a need is)."""
-    return (
-        models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True),
-        models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True),
-    )
-
-
-def map_point_constraint(name: str) -> models.CheckConstraint:
-    """Both coordinates or neither, and on the map."""
-    return models.CheckConstraint(
-        condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
-        | (Q(latitude__range=(-90, 90)) & Q(longitude__range=(-180, 180))),
-        name=name,
-    )
 
 
 class Community(models.Model):

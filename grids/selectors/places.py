@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 
 from grids import permissions
 from grids.models import Community, Grid, Membership, MicroGrid, Role, RoleGrant
@@ -220,3 +220,14 @@ def resident_by_phone(community: Community, phone: str) -> User | None:
             "user_id"
         ),
     ).first()
+
+
+def community_of(user: User) -> Community | None:
+    """The community a resident lives in (their active grid's), or else one they serve."""
+    home = Membership.objects.filter(user=user, left_at__isnull=True).values("grid_id")[:1]
+    found = Community.objects.filter(grids__pk__in=Subquery(home)).first()
+    if found is not None:
+        return found
+    served = Grid.objects.filter(grid_worker=user).values("community_id")[:1]
+    grant = RoleGrant.objects.filter(user=user, revoked_at__isnull=True).values("community_id")
+    return Community.objects.filter(Q(pk__in=Subquery(served)) | Q(pk__in=grant[:1])).first()

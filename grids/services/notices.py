@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import access_log_record
 from grids import events, permissions
 from grids.errors import NoticeInvalid, NoticePermanent, NoticeSuperseded, OutOfScope
 from grids.models import (
@@ -27,7 +28,6 @@ from grids.selectors.places import grid_members_group
 from grids.services.posts import post_payload
 from residents.events import users_event_send_on_commit
 from residents.models import User
-from residents.services import access_log_record
 
 
 def _target_grids(community: Community, grid_ids: list[int]) -> list[Grid]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.services import access_log_record
 from grids import permissions
 from grids.errors import (
     JoinCodeInvalid,
@@ -30,7 +31,6 @@ from grids.models import (
 )
 from residents.events import user_event_send_on_commit
 from residents.models import User
-from residents.services import access_log_record
 
 
 def normalize_join_code(code: str) -> str:

@@ -13,6 +13,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.photos import MAX_PHOTOS_PER_POST, PreparedPhoto, photo_prepare, photo_store
 from grids import events, permissions
 from grids.errors import CommentInvalid, OutOfScope, PostInvalid
 from grids.models import (
@@ -27,7 +28,6 @@ from grids.models import (
     PostReaction,
     Reaction,
 )
-from grids.photos import MAX_PHOTOS_PER_POST, PreparedPhoto, photo_prepare, photo_store
 from grids.selectors.board import post_for_payload
 from grids.serializers.board import CommentSerializer, PostSerializer
 from residents.events import user_event_send_on_commit

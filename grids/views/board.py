@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound as CursorInvalid
 from rest_framework.request import Request
 
+from core.errors import ServiceError
 from grids import permissions
 from grids.api.board import FeedPagination
 from grids.errors import OutOfScope
@@ -22,7 +23,6 @@ from grids.models import COMMENT_MAX_CHARS, POST_MAX_CHARS, Flag, Grid, Post, Re
 from grids.selectors import board as selectors
 from grids.selectors.places import grid_by_id
 from grids.services import moderation, posts
-from residents.errors import ServiceError
 
 FEED_PAGE_SIZE = 15
 

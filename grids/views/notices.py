@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.forms import NoticeForm
@@ -15,7 +16,6 @@ from grids.models import Community, Notice
 from grids.selectors import board as selectors
 from grids.selectors.places import community_by_id, grid_from_param, home_membership
 from grids.services import notices
-from residents.errors import ServiceError
 
 
 def _notice(request, notice_id: int) -> Notice:

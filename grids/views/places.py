@@ -10,17 +10,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
+from core.services import access_log_record
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.forms import CommunityRoleForm, JoinCodeForm, JoinForm, RemoveForm
 from grids.models import Community, Grid
 from grids.selectors import places as selectors
 from grids.services import places as services
-from residents.errors import ServiceError
 from residents.forms import ProfileForm
 from residents.phones import normalize_phone
 from residents.selectors import unread_count
-from residents.services import access_log_record, profile_update
+from residents.services import profile_update
 
 
 def home(request):

@@ -10,11 +10,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from activities import calendar, services
-from activities.models import Activity, Redemption, Reward, SignUp, Slot
+from activities.models import Activity, SignUp, Slot
 from grids.models import Post, Role
 from grids.services.places import role_grant
-from residents.models import PointsAccount, PointsEntry
-from residents.services import household_member_add, points_earn
+from points import services as points_services
+from points.models import PointsAccount, PointsEntry, Redemption, Reward
+from points.services import points_earn
+from residents.services import household_member_add
 from tests.activities.conftest import make_class, soon
 
 pytestmark = pytest.mark.django_db
@@ -837,7 +839,7 @@ def test_the_leaderboard_names_only_those_who_opted_in(world):
 
 
 def reward(world, *, cost: int = 10, stock: int = 2, community=None) -> Reward:
-    return services.reward_create(
+    return points_services.reward_create(
         actor=world.cadre_east if community is None else world.cadre_west,
         community=community or world.east,
         name="环保袋",

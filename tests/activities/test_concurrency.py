@@ -12,9 +12,10 @@ from django.utils import timezone
 from activities import services
 from activities.errors import ActivityFull
 from activities.models import SignUp, Slot
-from residents.errors import NotEnoughPoints
-from residents.models import PointsAccount, PointsEntry
-from residents.services import points_earn
+from points import services as points_services
+from points.errors import NotEnoughPoints
+from points.models import PointsAccount, PointsEntry
+from points.services import points_earn
 from tests.activities.conftest import make_class
 from tests.factories import MembershipFactory
 from tests.mutualaid.test_concurrency import run_together
@@ -123,12 +124,12 @@ def test_concurrent_redemptions_never_take_the_balance_below_zero(world):
     postgres_or_skip()
     user = world.resident_a
     points_earn(user_id=user.pk, amount=50, kind="volunteer", reason="shift", ref=("test", 1))
-    reward = services.reward_create(
+    reward = points_services.reward_create(
         actor=world.cadre_east, community=world.east, name="环保袋", cost=20, stock=100
     )
 
     results = run_together(
-        [lambda: services.reward_redeem(actor=user, reward_id=reward.pk) for _ in range(10)]
+        [lambda: points_services.reward_redeem(actor=user, reward_id=reward.pk) for _ in range(10)]
     )
 
     done = [r for r in results if not isinstance(r, Exception)]

@@ -12,10 +12,13 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from activities import calendar, services
-from activities.models import Activity, Redemption, Reward, SignUp
+from activities.models import Activity, SignUp
+from core.models import AccessLog
 from grids.models import Post, Role, RoleGrant
-from residents.models import AccessLog, HouseholdMember, PointsEntry
-from residents.services import points_earn
+from points import services as points_services
+from points.models import PointsEntry, Redemption, Reward
+from points.services import points_earn
+from residents.models import HouseholdMember
 from tests.activities.conftest import make_class, soon
 from tests.factories import MembershipFactory
 
@@ -510,7 +513,7 @@ def test_the_check_in_address_sends_a_logged_out_phone_to_log_in_first(client, w
 
 
 def _reward(world, **kwargs) -> Reward:
-    return services.reward_create(
+    return points_services.reward_create(
         actor=world.cadre_east,
         community=world.east,
         name=kwargs.pop("name", "环保袋"),
@@ -584,7 +587,7 @@ def test_cadres_list_rewards_hand_them_over_and_correct_entries(client, world):
     assert 'id="cadre-h"' in page and 'id="community-entries"' in page
     client.post("/points/rewards/new/", {"reward-name": "米", "reward-cost": 20, "reward-stock": 3})
     reward = Reward.objects.get(name="米")
-    redemption = services.reward_redeem(actor=world.resident_a, reward_id=reward.pk)
+    redemption = points_services.reward_redeem(actor=world.resident_a, reward_id=reward.pk)
     client.post("/points/collect/", {"collect-code": redemption.code})
     redemption.refresh_from_db()
     assert redemption.state == "collected"
@@ -659,7 +662,7 @@ def test_the_organiser_changes_the_words_but_a_resident_cannot(client, world):
 
 
 def test_cadres_change_a_rewards_stock_and_take_it_off_offer(client, world):
-    reward = services.reward_create(
+    reward = points_services.reward_create(
         actor=world.cadre_east, community=world.east, name="环保袋", cost=10, stock=5
     )
     client.force_login(world.cadre_east)

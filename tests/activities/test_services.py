@@ -20,7 +20,8 @@ from activities.errors import (
 )
 from activities.models import Activity, Reminder, SignUp
 from grids.models import Post, Role, RoleGrant
-from residents.models import Notification, PointsAccount
+from points.models import PointsAccount
+from residents.models import Notification
 from residents.services import household_member_add
 from tests.activities.conftest import make_class, soon
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from core.models import AccessLog
 from grids.models import Membership, Role, RoleGrant
-from residents.models import AccessLog
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

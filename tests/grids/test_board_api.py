@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 from rest_framework.test import APIClient
 
+from core.models import AccessLog
 from grids.models import (
     Comment,
     ContentState,
@@ -26,7 +27,6 @@ from grids.models import (
     PostReaction,
 )
 from grids.services import moderation, notices, posts
-from residents.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 

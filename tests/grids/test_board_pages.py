@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from core.models import AccessLog
 from grids.models import ContentState, NoticeRead, Post, PostReaction
 from grids.services import moderation, notices, posts
-from residents.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from PIL import Image
 
+from core.errors import NotAllowed
+from core.photos import PhotoRejected
 from grids.errors import (
     CommentInvalid,
     FlagDuplicate,
@@ -31,10 +33,8 @@ from grids.models import (
     PostKind,
     PostPhoto,
 )
-from grids.photos import PhotoRejected
 from grids.selectors import board as selectors
 from grids.services import moderation, notices, posts
-from residents.errors import NotAllowed
 from residents.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AccessLog
 from grids.models import Membership
-from residents.models import AccessLog
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image, ImageCms, ImageFile, features
 
-from community.exceptions import exception_handler
-from grids.photos import (
+from core.exceptions import exception_handler
+from core.photos import (
     MAX_PHOTOS_PER_POST,
     PhotoRejected,
     PhotoTooLarge,

@@ -1,6 +1,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from core.errors import NotAllowed
+from core.models import AccessLog
 from grids.errors import (
     JoinCodeInvalid,
     MembershipClosed,
@@ -10,8 +12,6 @@ from grids.errors import (
 )
 from grids.models import Membership, Role, RoleGrant
 from grids.services import places as services
-from residents.errors import NotAllowed
-from residents.models import AccessLog
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

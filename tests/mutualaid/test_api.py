@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from core.models import AccessLog
 from mutualaid.models import Category
-from residents.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from mutualaid import services
 from mutualaid.models import Campaign, Category
-from residents.services import points_visibility_set
+from points.services import points_visibility_set
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.models import AccessLog
 from mutualaid import campaign_services, services
 from mutualaid.models import Campaign, Category, Need
-from residents.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 

@@ -121,7 +121,7 @@ def test_a_stale_claim_expiring_while_it_is_handed_over_ends_in_exactly_one(worl
 
     from django.utils import timezone
 
-    from residents.models import PointsEntry
+    from points.models import PointsEntry
 
     masks = Category.objects.get(slug="masks")
     offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=6)

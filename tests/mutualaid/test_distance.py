@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from grids import geo
+from core import geo
 from grids.models import Community
 from mutualaid import selectors, services
 from mutualaid.models import Category, Offer

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from residents.errors import Conflict, NotEnoughPoints, ServiceError
-from residents.models import PointsAccount, PointsEntry
-from residents.services import points_earn, points_reverse, points_spend
+from core.errors import Conflict, ServiceError
+from points.errors import NotEnoughPoints
+from points.models import PointsAccount, PointsEntry
+from points.services import points_earn, points_reverse, points_spend
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import permissions, selectors, services
-from activities.forms import CollectForm, CorrectForm, RewardForm, RewardStockForm
-from activities.views.common import refuse
-from residents.errors import NotAllowed, NotFound, ServiceError
-from residents.services import access_log_record, points_visibility_set
+from core.errors import NotAllowed, NotFound, ServiceError
+from core.views import refuse
+from grids.selectors.places import community_of
+from points import permissions, selectors, services
+from points.forms import CollectForm, CorrectForm, RewardForm, RewardStockForm
 
 HISTORY_PAGE = 20
 COMMUNITY_ENTRIES = 30
@@ -32,7 +32,7 @@ def _history(request) -> tuple[list, int | None]:
 
 
 def _community(request):
-    community = selectors.community_of(request.user)
+    community = community_of(request.user)
     if community is None:
         raise NotAllowed(_("Join your grid first: scan the QR code on your building's poster."))
     return community
@@ -40,15 +40,14 @@ def _community(request):
 
 @login_required
 def points(request):
-    community = selectors.community_of(request.user)
+    community = community_of(request.user)
     history, more = _history(request)
     if request.headers.get("HX-Request") and request.GET.get("before"):
-        return render(request, "activities/_history.html", {"history": history, "more": more})
+        return render(request, "points/_history.html", {"history": history, "more": more})
     is_cadre = community is not None and permissions.can_manage_rewards(request.user, community)
     context = {
         "community": community,
-        "account": selectors.points_balance(request.user),
-        "hours": selectors.volunteer_hours(request.user),
+        "summary": selectors.points_summary(request.user),
         "history": history,
         "more": more,
         "redemptions": list(selectors.redemptions_of(request.user)[:10]),
@@ -63,13 +62,10 @@ def points(request):
             "reward_form": RewardForm(prefix="reward"),
             "collect_form": CollectForm(prefix="collect"),
             "entries": selectors.points_entries_for_community(
-                community_id=community.pk, limit=COMMUNITY_ENTRIES
+                actor=request.user, community_id=community.pk, limit=COMMUNITY_ENTRIES
             ),
         }
-        access_log_record(
-            actor=request.user, action="points.community_entries", scope=f"community:{community.pk}"
-        )
-    return render(request, "activities/points.html", context)
+    return render(request, "points/index.html", context)
 
 
 @login_required
@@ -91,7 +87,9 @@ def redeem(request, reward_id: int):
 @login_required
 @require_POST
 def visibility(request):
-    account = points_visibility_set(user=request.user, public=request.POST.get("public") == "1")
+    account = services.points_visibility_set(
+        user=request.user, public=request.POST.get("public") == "1"
+    )
     if account.public:
         messages.success(request, _("Your name now shows on the leaderboard."))
     else:

@@ -1,7 +1,6 @@
 """The portal's error shape: a stable code (never translated) and a message (always)."""
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 
 class ServiceError(Exception):
@@ -40,13 +39,3 @@ class Conflict(ServiceError):
 
     status = 409
     code = "conflict"
-
-
-class NotEnoughPoints(Conflict):
-    code = "points_not_enough"
-
-    def __init__(self, balance: int, cost: int):
-        super().__init__(
-            _("You have %(balance)d points; this needs %(cost)d.")
-            % {"balance": balance, "cost": cost}
-        )

@@ -1,4 +1,4 @@
-"""Distances between places that have map points (a building, a community's centre).
+"""Map points (a building, a community's centre, where a need is) and the distances between them.
 
 Points are optional: a community that never entered coordinates is still ranked, only
 without a distance. Haversine on a sphere is well within a few metres at city scale.
@@ -6,6 +6,10 @@ without a distance. Haversine on a sphere is well within a few metres at city sc
 
 import math
 from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -28,3 +32,20 @@ def distance_m(a: Point | None, b: Point | None) -> int | None:
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return round(2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h))))
+
+
+def map_point_fields() -> tuple[models.DecimalField, models.DecimalField]:
+    """An optional map point (a building, a community's centre, where a need is)."""
+    return (
+        models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True),
+        models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True),
+    )
+
+
+def map_point_constraint(name: str) -> models.CheckConstraint:
+    """Both coordinates or neither, and on the map."""
+    return models.CheckConstraint(
+        condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+        | (Q(latitude__range=(-90, 90)) & Q(longitude__range=(-180, 180))),
+        name=name,
+    )

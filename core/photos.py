@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps
 
-from residents.errors import ServiceError
+from core.errors import ServiceError
 
 pillow_heif.register_heif_opener()
 

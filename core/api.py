@@ -1,7 +1,16 @@
-"""What every API view shares: cursor paging and throttles (the error shape is in exceptions.py)."""
+"""What every API view shares: cursor paging, throttles and the documented error responses
+(the handler that makes the error shape is in exceptions.py)."""
 
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework.pagination import CursorPagination
 from rest_framework.throttling import UserRateThrottle
+
+# The error responses every endpoint may give, for the schema: `**ERRORS` beside the 2xx.
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: `{code, detail, fields}`"),
+    403: OpenApiResponse(description="Not allowed: `{code, detail}`"),
+    404: OpenApiResponse(description="Not found or out of scope: `{code, detail}`"),
+}
 
 # The largest id a BigAutoField holds: a list of ids beyond it fails in the database.
 ID_MAX = 2**63 - 1
