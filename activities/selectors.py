@@ -8,7 +8,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -205,7 +204,3 @@ def volunteer_hours(user: User) -> float:
 def volunteer_hours_summary(user: User) -> dict[str, float]:
     """Activities' part of a person's points summary (registered in apps.py)."""
     return {"volunteer_hours": volunteer_hours(user)}
-
-
-def slots_prefetch() -> Prefetch:
-    return Prefetch("slots", queryset=Slot.objects.order_by("starts_at", "id"))

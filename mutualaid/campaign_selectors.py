@@ -169,14 +169,6 @@ def campaigns_covering(*, grid_id: int, category_id: int, at: datetime) -> list[
     )
 
 
-def area_of(campaign: Campaign) -> list[Grid]:
-    """The grids a campaign covers: those chosen, or every grid of its community."""
-    chosen = list(campaign.grids.all())
-    if chosen:
-        return sorted(chosen, key=lambda g: g.number)
-    return list(Grid.objects.filter(community_id=campaign.community_id).order_by("number"))
-
-
 def counted_handovers(
     campaign: Campaign, *, grid_ids: list[int], category_ids: list[int]
 ) -> QuerySet[Claim]:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from grids.models import Post
+from grids.models import Grid, Post
 from mutualaid import campaign_selectors, campaign_services, selectors, services
 from mutualaid.errors import (
     AidInvalid,
@@ -78,7 +78,13 @@ def test_a_cadre_starts_a_campaign_for_the_whole_community(world, masks):
     c = campaign(world, masks, target_quantity=1000, description="为独居老人调剂口罩")
     assert (c.community, c.state, c.created_by) == (world.east, "active", world.cadre_east)
     assert list(c.categories.all()) == [masks] and not c.grids.exists()
-    assert [g.pk for g in campaign_selectors.area_of(c)] == [world.grid_a.pk, world.grid_b.pk]
+    now = timezone.now()
+    covered = [
+        g.pk
+        for g in Grid.objects.order_by("community_id", "number")
+        if c.pk in campaign_selectors.campaigns_covering(grid_id=g.pk, category_id=masks.pk, at=now)
+    ]
+    assert covered == [world.grid_a.pk, world.grid_b.pk]  # every grid of its community, no other
 
 
 def test_only_the_cadres_of_that_community_run_its_campaigns(world, masks):
