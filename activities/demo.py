@@ -6,8 +6,9 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from activities import services
 from activities.models import Activity
+from activities.services import publishing
+from activities.services.shifts import ShiftSpec
 from grids.demo import COMMUNITY
 from grids.models import Community, Role, RoleGrant
 from points.models import Reward
@@ -41,7 +42,7 @@ def demo_activities() -> int:
     made = []
     saturday = _next(5, 9)
     made.append(
-        services.activity_create(
+        publishing.activity_create(
             actor=cadre,
             community=community,
             kind=Activity.Kind.CLASS,
@@ -56,7 +57,7 @@ def demo_activities() -> int:
     )
     sunday = _next(6, 14)
     made.append(
-        services.activity_create(
+        publishing.activity_create(
             actor=cadre,
             community=community,
             kind=Activity.Kind.CLASS,
@@ -72,7 +73,7 @@ def demo_activities() -> int:
     )
     wednesday = _next(2, 8)
     made.append(
-        services.activity_create(
+        publishing.activity_create(
             actor=lead or cadre,
             community=community,
             kind=Activity.Kind.VOLUNTEER,
@@ -83,11 +84,11 @@ def demo_activities() -> int:
             ends_at=wednesday + timedelta(hours=8),
             audience=Activity.Audience.VOLUNTEERS,
             shifts=[
-                services.ShiftSpec("守门员", wednesday, wednesday + timedelta(hours=4), 4),
-                services.ShiftSpec(
+                ShiftSpec("守门员", wednesday, wednesday + timedelta(hours=4), 4),
+                ShiftSpec(
                     "守门员", wednesday + timedelta(hours=4), wednesday + timedelta(hours=8), 4
                 ),
-                services.ShiftSpec("宣传员", wednesday, wednesday + timedelta(hours=2), 2),
+                ShiftSpec("宣传员", wednesday, wednesday + timedelta(hours=2), 2),
             ],
         )
     )

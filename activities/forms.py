@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
-from activities.services import MAX_REPEATS, MAX_SHIFTS
+from activities.services.publishing import MAX_REPEATS
+from activities.services.shifts import MAX_SHIFTS
 from grids.forms import MultipleFileField, MultipleFileInput
 from residents.models import AgeBand
 

@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from activities import services
+from activities.services import reminders
 
 
 @task()
 def reminder_send(reminder_id: int) -> int:
     """Send one activity reminder (once, however often it runs)."""
-    return services.reminder_send(reminder_id=reminder_id)
+    return reminders.reminder_send(reminder_id=reminder_id)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import permissions, selectors, services
+from activities import permissions, selectors
 from activities.errors import CheckInRefused
 from activities.forms import (
     ActivityForm,
@@ -24,6 +24,9 @@ from activities.forms import (
     ShiftFormSet,
 )
 from activities.models import Activity, SignUp
+from activities.services import attendance as attendance_services
+from activities.services import publishing, states
+from activities.services.shifts import ShiftSpec
 from activities.views.common import qr_svg
 from core.errors import NotAllowed, NotFound, ServiceError
 from core.views import back, refuse
@@ -43,7 +46,7 @@ def activity_new(request):
     if request.method == "POST" and form.is_valid() and shifts.is_valid():
         data = form.cleaned_data
         specs = [
-            services.ShiftSpec(
+            ShiftSpec(
                 role=s.cleaned_data.get("role", ""),
                 starts_at=s.cleaned_data["starts_at"],
                 ends_at=s.cleaned_data["ends_at"],
@@ -53,7 +56,7 @@ def activity_new(request):
             if not s.is_blank
         ]
         try:
-            activity = services.activity_create(
+            activity = publishing.activity_create(
                 actor=request.user,
                 community=community,
                 kind=data["kind"],
@@ -125,7 +128,7 @@ def manage(request, activity_id: int):
 @require_POST
 def attendance(request, signup_id: int):
     try:
-        marked = services.attendance_mark(
+        marked = attendance_services.attendance_mark(
             actor=request.user, signup_id=signup_id, attended=request.POST.get("attended") == "1"
         )
     except ServiceError as error:
@@ -158,7 +161,7 @@ def _csv_cell(value) -> str:
 @login_required
 def attendees_csv(request, activity_id: int):
     activity = _run(request, activity_id)
-    services.attendees_export_logged(actor=request.user, activity=activity)
+    attendance_services.attendees_export_logged(actor=request.user, activity=activity)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="activity-{activity.pk}.csv"'
     response.write("\ufeff")  # spreadsheet apps read UTF-8 Chinese with the mark
@@ -200,7 +203,7 @@ def message_all(request, activity_id: int):
         messages.error(request, _("Write a message of up to 500 characters."))
         return redirect("activity-manage", activity_id=activity_id)
     try:
-        told = services.attendees_message(
+        told = attendance_services.attendees_message(
             actor=request.user, activity_id=activity_id, body=form.cleaned_data["body"]
         )
     except ServiceError as error:
@@ -218,7 +221,7 @@ def edit(request, activity_id: int):
         messages.error(request, _("Give a title and a place."))
         return redirect("activity-manage", activity_id=activity_id)
     try:
-        services.activity_update(actor=request.user, activity_id=activity_id, **form.cleaned_data)
+        publishing.activity_update(actor=request.user, activity_id=activity_id, **form.cleaned_data)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -234,7 +237,7 @@ def copy(request, activity_id: int):
         messages.error(request, _("Choose the new date and time."))
         return redirect("activity-manage", activity_id=activity_id)
     try:
-        made = services.activity_copy(
+        made = publishing.activity_copy(
             actor=request.user, activity_id=activity_id, starts_at=form.cleaned_data["starts_at"]
         )
     except ServiceError as error:
@@ -250,7 +253,7 @@ def cancel(request, activity_id: int):
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.activity_cancel(actor=request.user, activity_id=activity_id, reason=reason)
+        publishing.activity_cancel(actor=request.user, activity_id=activity_id, reason=reason)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -262,7 +265,7 @@ def cancel(request, activity_id: int):
 @require_POST
 def close_attendance(request, activity_id: int):
     try:
-        count = services.attendance_close(actor=request.user, activity_id=activity_id)
+        count = attendance_services.attendance_close(actor=request.user, activity_id=activity_id)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -271,7 +274,7 @@ def close_attendance(request, activity_id: int):
 
 
 def _qr_context(request, activity: Activity) -> dict:
-    code = services.checkin_code(activity)
+    code = attendance_services.checkin_code(activity)
     url = request.build_absolute_uri(reverse("activity-checkin", args=[activity.pk]))
     url = f"{url}?code={code}"
     return {
@@ -299,13 +302,15 @@ def checkin_qr_partial(request, activity_id: int):
 @login_required
 def checkin(request, activity_id: int):
     """Where the door QR leads: confirm, and my places on now are marked attended."""
-    activity = permissions.require_view(request.user, services.activity_from_id(activity_id))
+    activity = permissions.require_view(request.user, states.activity_from_id(activity_id))
     code = request.POST.get("code") or request.GET.get("code", "")
     context = {"activity": activity, "code": code}
     if request.method != "POST":
         return render(request, "activities/checkin.html", context)
     try:
-        done = services.checkin_by_code(actor=request.user, activity_id=activity.pk, code=code)
+        done = attendance_services.checkin_by_code(
+            actor=request.user, activity_id=activity.pk, code=code
+        )
     except CheckInRefused as error:
         context["error"] = error.message
         return render(request, "activities/checkin.html", context, status=error.status)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities import calendar, permissions, selectors, services
+from activities import calendar, permissions, selectors
 from activities.forms import FilterForm, HouseholdMemberForm
 from activities.models import Activity, SignUp
+from activities.services import signups, states
 from activities.views.common import qr_svg, storage_url
 from core.errors import NotFound, ServiceError
 from core.views import back, refuse
@@ -159,7 +160,7 @@ def signup(request, activity_id: int):
         return redirect("activity", activity_id=activity_id)
     try:
         member_id = _who(request)
-        made = services.signup_create(
+        made = signups.signup_create(
             actor=request.user,
             slot_id=slot_id,
             member_id=member_id,
@@ -188,7 +189,7 @@ def signup(request, activity_id: int):
 @require_POST
 def signup_cancel(request, signup_id: int):
     try:
-        cancelled = services.signup_cancel(actor=request.user, signup_id=signup_id)
+        cancelled = signups.signup_cancel(actor=request.user, signup_id=signup_id)
     except ServiceError as error:
         refuse(request, error)
         return back(request, reverse("activities-mine"))
@@ -237,7 +238,7 @@ def _ics_response(body: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def activity_ics(request, activity_id: int):
-    activity = permissions.require_view(request.user, services.activity_from_id(activity_id))
+    activity = permissions.require_view(request.user, states.activity_from_id(activity_id))
     body = calendar.ics([activity], name=activity.title, site=_site(request))
     return _ics_response(body, f"activity-{activity.pk}.ics")
 

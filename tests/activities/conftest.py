@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from activities import services
 from activities.models import Activity
+from activities.services import publishing
 
 
 def soon(hours: float = 48) -> timezone.datetime:
@@ -14,7 +14,7 @@ def soon(hours: float = 48) -> timezone.datetime:
 def make_class(world, *, capacity=2, waitlist=True, grid_ids=(), **kwargs) -> Activity:
     """A calligraphy class in East, two days from now, 2 hours long."""
     starts = kwargs.pop("starts_at", soon())
-    return services.activity_create(
+    return publishing.activity_create(
         actor=kwargs.pop("actor", world.cadre_east),
         community=world.east,
         title=kwargs.pop("title", "书法公益课"),

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from activities import calendar, services
+from activities import calendar
 from activities.models import Activity, SignUp, Slot
+from activities.services import attendance, publishing, signups
+from activities.services.shifts import ShiftSpec
 from grids.models import Post, Role
 from grids.services.places import role_grant
 from points import services as points_services
@@ -63,7 +65,7 @@ def only_slot(activity: Activity) -> Slot:
 
 
 def sign_up(user, activity: Activity, **kwargs) -> SignUp:
-    return services.signup_create(actor=user, slot_id=only_slot(activity).pk, **kwargs)
+    return signups.signup_create(actor=user, slot_id=only_slot(activity).pk, **kwargs)
 
 
 def listed_ids(user, query: str = "") -> list[int]:
@@ -74,7 +76,7 @@ def listed_ids(user, query: str = "") -> list[int]:
 
 def west_class(world, **kwargs) -> Activity:
     starts = kwargs.pop("starts_at", soon())
-    return services.activity_create(
+    return publishing.activity_create(
         actor=world.cadre_west,
         community=world.west,
         title="太极拳",
@@ -94,7 +96,7 @@ def test_the_list_shows_each_viewer_only_the_activities_of_their_grids_and_commu
     grid_b_only = make_class(world, title="二网格议事会", grid_ids=[world.grid_b.pk])
     west = west_class(world)
     cancelled = make_class(world, title="取消的课")
-    services.activity_cancel(actor=world.cadre_east, activity_id=cancelled.pk)
+    publishing.activity_cancel(actor=world.cadre_east, activity_id=cancelled.pk)
     over = make_class(world, title="已结束的课")
     move_into_past(over, hours=72)
 
@@ -699,7 +701,7 @@ def test_closing_attendance_after_the_end_marks_the_absent_as_no_shows(world):
     sign_up(world.resident_a2, activity)
     url = f"/api/v1/activities/{activity.pk}/attendance/close/"
     refused(api(world.cadre_east).post(url), 409, "signup_state")
-    services.attendance_mark(actor=world.cadre_east, signup_id=came.pk, attended=True)
+    attendance.attendance_mark(actor=world.cadre_east, signup_id=came.pk, attended=True)
     move_into_past(activity)
     refused(api(world.resident_a).post(url), 403)
     response = api(world.cadre_east).post(url)
@@ -744,7 +746,7 @@ def test_a_volunteer_checking_in_earns_hours_and_points(world):
     volunteer = world.resident_a
     role_grant(actor=world.cadre_east, user=volunteer, role=Role.VOLUNTEER, community=world.east)
     starts = timezone.now() + timedelta(minutes=30)
-    activity = services.activity_create(
+    activity = publishing.activity_create(
         actor=world.cadre_east,
         community=world.east,
         kind="volunteer",
@@ -754,14 +756,14 @@ def test_a_volunteer_checking_in_earns_hours_and_points(world):
         ends_at=starts + timedelta(hours=2),
         audience="volunteers",
         points_per_hour=10,
-        shifts=[services.ShiftSpec("守门员", starts, starts + timedelta(hours=2), 2)],
+        shifts=[ShiftSpec("守门员", starts, starts + timedelta(hours=2), 2)],
     )
     url = f"/api/v1/activities/{activity.pk}/signups/"
     refused(api(world.resident_a2).post(url, {}, format="json"), 409, "signup_refused")
     assert api(volunteer).post(url, {}, format="json").status_code == 201
     before = api(volunteer).get("/api/v1/points/").json()
     assert (before["balance"], before["volunteer_hours"]) == (0, 0)
-    code = services.checkin_code(activity)
+    code = attendance.checkin_code(activity)
     checked = api(volunteer).post(f"/api/v1/activities/{activity.pk}/check-in/", {"code": code})
     assert checked.status_code == 200, checked.content
     assert float(checked.json()[0]["hours"]) == 2.0

@@ -9,9 +9,9 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from activities import services
 from activities.errors import ActivityFull
 from activities.models import SignUp, Slot
+from activities.services import attendance, signups
 from points import services as points_services
 from points.errors import NotEnoughPoints
 from points.models import PointsAccount, PointsEntry
@@ -67,7 +67,7 @@ def test_two_hundred_concurrent_signups_for_thirty_places(world):
     people = residents(world, 200)
 
     results = run_on_threads(
-        [lambda u=u: services.signup_create(actor=u, slot_id=slot.pk) for u in people]
+        [lambda u=u: signups.signup_create(actor=u, slot_id=slot.pk) for u in people]
     )
 
     assert all(isinstance(r, SignUp) for r in results), [
@@ -87,7 +87,7 @@ def test_without_a_waitlist_the_rest_are_refused_clearly(world):
     people = residents(world, 200)
 
     results = run_on_threads(
-        [lambda u=u: services.signup_create(actor=u, slot_id=slot.pk) for u in people]
+        [lambda u=u: signups.signup_create(actor=u, slot_id=slot.pk) for u in people]
     )
 
     confirmed = [r for r in results if isinstance(r, SignUp)]
@@ -102,12 +102,12 @@ def test_concurrent_cancellations_promote_each_waiting_person_once(world):
     postgres_or_skip()
     slot = make_class(world, capacity=10).slots.get()
     people = residents(world, 30)
-    signups = [services.signup_create(actor=u, slot_id=slot.pk) for u in people]
-    confirmed = [s for s in signups if s.state == SignUp.State.CONFIRMED]
+    made = [signups.signup_create(actor=u, slot_id=slot.pk) for u in people]
+    confirmed = [s for s in made if s.state == SignUp.State.CONFIRMED]
     assert len(confirmed) == 10
 
     results = run_together(
-        [lambda s=s: services.signup_cancel(actor=s.user, signup_id=s.pk) for s in confirmed[:8]]
+        [lambda s=s: signups.signup_cancel(actor=s.user, signup_id=s.pk) for s in confirmed[:8]]
     )
 
     assert all(isinstance(r, SignUp) for r in results), results[:3]
@@ -116,7 +116,7 @@ def test_concurrent_cancellations_promote_each_waiting_person_once(world):
     now_confirmed = SignUp.objects.filter(slot=slot, state="confirmed").order_by("pk")
     # The first eight on the waitlist moved up, in the order they signed up.
     assert [s.pk for s in now_confirmed] == [s.pk for s in confirmed[8:]] + [
-        s.pk for s in signups[10:18]
+        s.pk for s in made[10:18]
     ]
 
 
@@ -155,7 +155,7 @@ def test_closing_attendance_locks_the_slots_before_touching_sign_ups(world):
         starts_at=starts, ends_at=starts + timedelta(hours=1)
     )
     with CaptureQueriesContext(connection) as queries:
-        services.attendance_close(actor=world.cadre_east, activity_id=activity.pk)
+        attendance.attendance_close(actor=world.cadre_east, activity_id=activity.pk)
     sql = [q["sql"] for q in queries.captured_queries]
     slot_lock = next(i for i, s in enumerate(sql) if '"activities_slot"' in s and "FOR UPDATE" in s)
     signup_write = next(i for i, s in enumerate(sql) if s.startswith('UPDATE "activities_signup"'))

@@ -7,7 +7,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 
-from activities import services
+from activities.services import signups
 from community.asgi import application
 from tests.activities.conftest import make_class
 from tests.grids.test_consumers import ORIGIN, session_cookie_for
@@ -74,7 +74,7 @@ async def test_a_socket_for_an_activity_that_does_not_exist_is_refused(world):
 
 async def test_a_viewer_gets_a_snapshot_on_connect(world):
     activity = await sync_to_async(make_class)(world, capacity=3)
-    signup = await sync_to_async(services.signup_create)(
+    signup = await sync_to_async(signups.signup_create)(
         actor=world.resident_a, slot_id=await sync_to_async(slot_id)(activity)
     )
     seats, connected, _ = await open_seats(activity.pk, user=world.resident_a)
@@ -97,7 +97,7 @@ async def test_another_persons_sign_up_arrives_as_a_newer_snapshot_with_a_place_
     assert connected
     first = await snapshot(seats)
     assert [s["left"] for s in first["slots"]] == [2] and first["mine"] == []
-    await sync_to_async(services.signup_create)(
+    await sync_to_async(signups.signup_create)(
         actor=world.resident_a, slot_id=await sync_to_async(slot_id)(activity)
     )
     after = await snapshot_after(seats, first["version"])
@@ -109,15 +109,15 @@ async def test_another_persons_sign_up_arrives_as_a_newer_snapshot_with_a_place_
 async def test_the_waitlisted_person_sees_their_promotion_live(world):
     activity = await sync_to_async(make_class)(world, capacity=1)
     slot = await sync_to_async(slot_id)(activity)
-    taken = await sync_to_async(services.signup_create)(actor=world.resident_a, slot_id=slot)
-    waiting = await sync_to_async(services.signup_create)(actor=world.resident_a2, slot_id=slot)
+    taken = await sync_to_async(signups.signup_create)(actor=world.resident_a, slot_id=slot)
+    waiting = await sync_to_async(signups.signup_create)(actor=world.resident_a2, slot_id=slot)
     seats, connected, _ = await open_seats(activity.pk, user=world.resident_a2)
     assert connected
     first = await snapshot(seats)
     assert [(m["id"], m["state"]) for m in first["mine"]] == [(waiting.pk, "waitlisted")]
     assert [(s["left"], s["waitlisted"]) for s in first["slots"]] == [(0, 1)]
 
-    await sync_to_async(services.signup_cancel)(actor=world.resident_a, signup_id=taken.pk)
+    await sync_to_async(signups.signup_cancel)(actor=world.resident_a, signup_id=taken.pk)
     promoted = await snapshot_after(seats, first["version"])
     assert [(m["id"], m["state"]) for m in promoted["mine"]] == [(waiting.pk, "confirmed")]
     assert [(s["confirmed"], s["waitlisted"], s["left"]) for s in promoted["slots"]] == [(1, 0, 0)]

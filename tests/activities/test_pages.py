@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from activities import calendar, services
+from activities import calendar
 from activities.models import Activity, SignUp
+from activities.services import attendance, publishing, signups
 from core.models import AccessLog
 from grids.models import Post, Role, RoleGrant
 from points import services as points_services
@@ -94,7 +95,7 @@ def test_the_tab_costs_the_same_queries_for_few_or_many_activities(
         assert client.get("/activities/").status_code == 200
     for i in range(6):
         activity = make_class(world, title=f"课{i}", starts_at=soon(50 + i))
-        services.signup_create(actor=world.resident_a, slot_id=_slot(activity).pk)
+        signups.signup_create(actor=world.resident_a, slot_id=_slot(activity).pk)
     with django_assert_max_num_queries(len(few)):
         page = client.get("/activities/")
     assert page.content.decode().count('class="card activity-card"') == 7
@@ -177,8 +178,8 @@ def test_an_adult_is_refused_a_childrens_class_with_the_reason(client, world):
 
 def test_cancelling_from_the_page_gives_the_place_to_the_first_waiting(client, world):
     calligraphy = make_class(world, capacity=1)
-    first = services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
-    waiting = services.signup_create(actor=world.resident_a2, slot_id=_slot(calligraphy).pk)
+    first = signups.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
+    waiting = signups.signup_create(actor=world.resident_a2, slot_id=_slot(calligraphy).pk)
     client.force_login(world.resident_a2)
     client.post(f"/activities/signups/{first.pk}/cancel/")  # not theirs
     first.refresh_from_db()
@@ -211,7 +212,7 @@ def test_the_board_card_links_to_the_activity_and_says_cancelled(client, world):
     client.force_login(world.resident_a)
     board = client.get(f"/grids/{world.grid_a.pk}/board/").content.decode()
     assert f'data-activity-link="{calligraphy.pk}"' in board
-    services.activity_cancel(actor=world.cadre_east, activity_id=calligraphy.pk)
+    publishing.activity_cancel(actor=world.cadre_east, activity_id=calligraphy.pk)
     assert Post.objects.filter(ref_type="activity", ref_state="cancelled").exists()
     board = client.get(f"/grids/{world.grid_a.pk}/board/").content.decode()
     assert "badge badge-need" in board
@@ -222,7 +223,7 @@ def test_the_board_card_links_to_the_activity_and_says_cancelled(client, world):
 
 def test_my_signups_show_a_ticket_for_a_confirmed_place(client, world):
     calligraphy = make_class(world, capacity=1)
-    mine = services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
+    mine = signups.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
     client.force_login(world.resident_a)
     page = client.get("/activities/mine/").content.decode()
     ticket = f"http://testserver/activities/{calligraphy.pk}/tickets/{mine.pk}/"
@@ -232,7 +233,7 @@ def test_my_signups_show_a_ticket_for_a_confirmed_place(client, world):
 
 def test_the_ticket_leads_the_organiser_to_tick_in_and_nobody_else(client, world):
     calligraphy = make_class(world, starts_at=timezone.now() + timedelta(minutes=20))
-    mine = services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
+    mine = signups.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
     url = f"/activities/{calligraphy.pk}/tickets/{mine.pk}/"
     client.force_login(world.resident_a2)
     assert client.get(url).status_code == 403
@@ -245,7 +246,7 @@ def test_the_ticket_leads_the_organiser_to_tick_in_and_nobody_else(client, world
 
 def test_the_calendar_feed_needs_a_good_token(client, world):
     calligraphy = make_class(world)
-    services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
+    signups.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
     assert client.get("/activities/calendar/not-a-token.ics").status_code == 404
     forged = calendar.feed_token(world.resident_a.pk)[:-2] + "xx"
     assert client.get(f"/activities/calendar/{forged}.ics").status_code == 404
@@ -403,8 +404,8 @@ def test_a_start_far_in_the_past_shows_on_the_form(client, world):
 
 def test_the_dashboard_lists_attendees_and_ticks_them(client, world):
     calligraphy = make_class(world, starts_at=timezone.now() + timedelta(minutes=20))
-    a = services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
-    b = services.signup_create(actor=world.resident_a2, slot_id=_slot(calligraphy).pk)
+    a = signups.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
+    b = signups.signup_create(actor=world.resident_a2, slot_id=_slot(calligraphy).pk)
     client.force_login(world.cadre_east)
     page = client.get(f"/activities/{calligraphy.pk}/manage/").content.decode()
     assert world.resident_a.display_name in page and world.resident_a.national_phone not in page
@@ -417,7 +418,7 @@ def test_the_dashboard_lists_attendees_and_ticks_them(client, world):
 
 def test_the_csv_export_is_logged_and_holds_no_phone_numbers(client, world):
     calligraphy = make_class(world)
-    services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
+    signups.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
     client.force_login(world.cadre_east)
     response = client.get(f"/activities/{calligraphy.pk}/attendees.csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -439,7 +440,7 @@ def test_csv_cells_that_look_like_formulas_stay_text(client, world):
     calligraphy = make_class(world)
     world.resident_a.display_name = "=HYPERLINK(1)"
     world.resident_a.save()
-    services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
+    signups.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
     client.force_login(world.cadre_east)
     text = client.get(f"/activities/{calligraphy.pk}/attendees.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text
@@ -447,7 +448,7 @@ def test_csv_cells_that_look_like_formulas_stay_text(client, world):
 
 def test_message_copy_and_cancel_from_the_dashboard(client, world):
     calligraphy = make_class(world)
-    services.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
+    signups.signup_create(actor=world.resident_a, slot_id=_slot(calligraphy).pk)
     client.force_login(world.cadre_east)
     response = client.post(f"/activities/{calligraphy.pk}/message/", {"body": "请带毛笔"})
     assert response.status_code == 302
@@ -470,7 +471,7 @@ def test_the_qr_page_shows_the_current_check_in_address(client, world):
     shift = _volunteer_shift_now(world)
     client.force_login(world.cadre_east)
     page = client.get(f"/activities/{shift.pk}/check-in/qr/").content.decode()
-    code = services.checkin_code(shift)
+    code = attendance.checkin_code(shift)
     assert (
         f'data-checkin-url="http://testserver/activities/{shift.pk}/check-in/?code={code}"' in page
     )
@@ -479,10 +480,10 @@ def test_the_qr_page_shows_the_current_check_in_address(client, world):
 
 def test_checking_in_by_the_qr_credits_a_volunteers_hours_and_points(client, world):
     shift = _volunteer_shift_now(world)
-    mine = services.signup_create(actor=world.resident_a, slot_id=_slot(shift).pk)
+    mine = signups.signup_create(actor=world.resident_a, slot_id=_slot(shift).pk)
     client.force_login(world.resident_a)
     url = f"/activities/{shift.pk}/check-in/"
-    code = services.checkin_code(shift)
+    code = attendance.checkin_code(shift)
     assert 'id="checkin-confirm"' in client.get(url, {"code": code}).content.decode()
     page = client.post(url, {"code": code}).content.decode()
     assert 'data-hours="2.0"' in page and 'data-points="20"' in page
@@ -495,7 +496,7 @@ def test_checking_in_by_the_qr_credits_a_volunteers_hours_and_points(client, wor
 
 def test_a_wrong_check_in_code_is_refused_on_the_page(client, world):
     shift = _volunteer_shift_now(world)
-    services.signup_create(actor=world.resident_a, slot_id=_slot(shift).pk)
+    signups.signup_create(actor=world.resident_a, slot_id=_slot(shift).pk)
     client.force_login(world.resident_a)
     response = client.post(f"/activities/{shift.pk}/check-in/", {"code": "0000000000"})
     assert response.status_code == 400 and 'id="checkin-error"' in response.content.decode()
@@ -624,8 +625,8 @@ def test_a_volunteer_lead_may_publish(client, world):
 
 def test_after_the_cancellation_deadline_only_the_waitlisted_may_leave(client, world):
     soon_class = make_class(world, capacity=1, starts_at=timezone.now() + timedelta(hours=1))
-    held = services.signup_create(actor=world.resident_a, slot_id=_slot(soon_class).pk)
-    waiting = services.signup_create(actor=world.resident_a2, slot_id=_slot(soon_class).pk)
+    held = signups.signup_create(actor=world.resident_a, slot_id=_slot(soon_class).pk)
+    waiting = signups.signup_create(actor=world.resident_a2, slot_id=_slot(soon_class).pk)
     client.force_login(world.resident_a)
     page = client.get(f"/activities/{soon_class.pk}/").content.decode()
     assert f"/activities/signups/{held.pk}/cancel/" not in page

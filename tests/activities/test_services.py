@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
-from activities import calendar, services
+from activities import calendar
 from activities.errors import (
     ActivityFull,
     ActivityInvalid,
@@ -19,6 +19,8 @@ from activities.errors import (
     TransitionRefused,
 )
 from activities.models import Activity, Reminder, SignUp
+from activities.services import attendance, publishing, reminders, signups, states
+from activities.services.shifts import ShiftSpec
 from grids.models import Post, Role, RoleGrant
 from points.models import PointsAccount
 from residents.models import Notification
@@ -30,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 def volunteer_service(world, *, hours=2, start_in=timedelta(minutes=5)):
     starts = timezone.now() + start_in
-    return services.activity_create(
+    return publishing.activity_create(
         actor=world.cadre_east,
         community=world.east,
         kind=Activity.Kind.VOLUNTEER,
@@ -42,8 +44,8 @@ def volunteer_service(world, *, hours=2, start_in=timedelta(minutes=5)):
         cancel_until=starts,
         audience=Activity.Audience.VOLUNTEERS,
         shifts=[
-            services.ShiftSpec("守门员", starts, starts + timedelta(hours=hours), 2),
-            services.ShiftSpec("宣传员", starts, starts + timedelta(hours=1), 1),
+            ShiftSpec("守门员", starts, starts + timedelta(hours=hours), 2),
+            ShiftSpec("宣传员", starts, starts + timedelta(hours=1), 1),
         ],
     )
 
@@ -118,7 +120,7 @@ def test_repeat_weekly_makes_a_series_with_one_card(world):
         timedelta(weeks=w) for w in (1, 2, 3)
     ]
     assert Post.objects.filter(ref_type="activity").count() == 2  # one card per grid, once
-    copy = services.activity_copy(
+    copy = publishing.activity_copy(
         actor=world.cadre_east, activity_id=first.pk, starts_at=first.starts_at + timedelta(days=30)
     )
     assert copy.slots.get().capacity == first.slots.get().capacity
@@ -130,7 +132,7 @@ def test_residents_outside_the_scope_cannot_see_or_join(world):
     slot = activity.slots.get()
     for outsider in (world.members["b"][0].user, world.members["c"][0].user, world.outsider):
         with pytest.raises(NotFound):
-            services.signup_create(actor=outsider, slot_id=slot.pk)
+            signups.signup_create(actor=outsider, slot_id=slot.pk)
 
 
 # Sign-up state machine
@@ -140,7 +142,7 @@ def test_full_class_waitlists_then_promotes_the_first_in_line_and_tells_them(wor
     slot = calligraphy.slots.get()
     a, b = world.resident_a, world.resident_a2
     c, d = world.members["b"][0].user, world.members["b"][1].user
-    sa, sb, sc, sd = (services.signup_create(actor=u, slot_id=slot.pk) for u in (a, b, c, d))
+    sa, sb, sc, sd = (signups.signup_create(actor=u, slot_id=slot.pk) for u in (a, b, c, d))
     assert [s.state for s in (sa, sb, sc, sd)] == [
         "confirmed",
         "confirmed",
@@ -148,7 +150,7 @@ def test_full_class_waitlists_then_promotes_the_first_in_line_and_tells_them(wor
         "waitlisted",
     ]
 
-    services.signup_cancel(actor=b, signup_id=sb.pk)
+    signups.signup_cancel(actor=b, signup_id=sb.pk)
 
     sc.refresh_from_db()
     sd.refresh_from_db()
@@ -163,30 +165,30 @@ def test_full_class_waitlists_then_promotes_the_first_in_line_and_tells_them(wor
 
 def test_no_waitlist_means_a_clear_refusal(world):
     slot = make_class(world, capacity=1, waitlist=False).slots.get()
-    services.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
     with pytest.raises(ActivityFull) as refused:
-        services.signup_create(actor=world.resident_a2, slot_id=slot.pk)
+        signups.signup_create(actor=world.resident_a2, slot_id=slot.pk)
     assert refused.value.status == 409
 
 
 def test_one_place_per_person_but_household_members_have_their_own(world, calligraphy):
     slot = calligraphy.slots.get()
-    services.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
     with pytest.raises(SignUpRefused):
-        services.signup_create(actor=world.resident_a, slot_id=slot.pk)
+        signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
     child = household_member_add(owner=world.resident_a, name="小明", age_band="6-12")
-    kid = services.signup_create(actor=world.resident_a, slot_id=slot.pk, member_id=child.pk)
+    kid = signups.signup_create(actor=world.resident_a, slot_id=slot.pk, member_id=child.pk)
     assert (kid.participant_name, kid.age_band, kid.state) == ("小明", "6-12", "confirmed")
     stranger = household_member_add(owner=world.resident_a2, name="小红", age_band="6-12")
     with pytest.raises(NotFound):
-        services.signup_create(actor=world.resident_a, slot_id=slot.pk, member_id=stranger.pk)
+        signups.signup_create(actor=world.resident_a, slot_id=slot.pk, member_id=stranger.pk)
 
 
 def test_after_cancelling_one_may_sign_up_again(world, calligraphy):
     slot = calligraphy.slots.get()
-    first = services.signup_create(actor=world.resident_a, slot_id=slot.pk)
-    services.signup_cancel(actor=world.resident_a, signup_id=first.pk)
-    again = services.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    first = signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    signups.signup_cancel(actor=world.resident_a, signup_id=first.pk)
+    again = signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
     assert again.pk != first.pk and again.state == "confirmed"
 
 
@@ -194,22 +196,22 @@ def test_audience_rules(world):
     kids = make_class(world, audience=Activity.Audience.AGE, age_bands=["6-12"])
     slot = kids.slots.get()
     with pytest.raises(SignUpRefused):
-        services.signup_create(actor=world.resident_a, slot_id=slot.pk, age_band="18-59")
+        signups.signup_create(actor=world.resident_a, slot_id=slot.pk, age_band="18-59")
     child = household_member_add(owner=world.resident_a, name="乐乐", age_band="6-12")
-    assert services.signup_create(actor=world.resident_a, slot_id=slot.pk, member_id=child.pk)
+    assert signups.signup_create(actor=world.resident_a, slot_id=slot.pk, member_id=child.pk)
 
     elders = make_class(world, audience=Activity.Audience.ELDERLY).slots.get()
     with pytest.raises(SignUpRefused):
-        services.signup_create(actor=world.resident_a2, slot_id=elders.pk)
-    assert services.signup_create(actor=world.resident_a2, slot_id=elders.pk, age_band="60+")
+        signups.signup_create(actor=world.resident_a2, slot_id=elders.pk)
+    assert signups.signup_create(actor=world.resident_a2, slot_id=elders.pk, age_band="60+")
     world.resident_a2.refresh_from_db()
     assert world.resident_a2.age_band == "60+"  # remembered for next time
 
     service = volunteer_service(world)
     with pytest.raises(SignUpRefused):
-        services.signup_create(actor=world.resident_a, slot_id=service.slots.first().pk)
+        signups.signup_create(actor=world.resident_a, slot_id=service.slots.first().pk)
     make_volunteer(world, world.resident_a)
-    assert services.signup_create(actor=world.resident_a, slot_id=service.slots.first().pk)
+    assert signups.signup_create(actor=world.resident_a, slot_id=service.slots.first().pk)
 
 
 def test_signup_window_and_cancellation_deadline(world):
@@ -223,27 +225,27 @@ def test_signup_window_and_cancellation_deadline(world):
     )
     slot = late.slots.get()
     with pytest.raises(SignUpRefused):
-        services.signup_create(actor=world.resident_a, slot_id=slot.pk)
+        signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
     with mock.patch(
         "django.utils.timezone.now", return_value=timezone.now() + timedelta(hours=1, minutes=1)
     ):
-        signup = services.signup_create(actor=world.resident_a, slot_id=slot.pk)
+        signup = signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
     with mock.patch("django.utils.timezone.now", return_value=starts - timedelta(hours=1)):
         with pytest.raises(TransitionRefused):
-            services.signup_cancel(actor=world.resident_a, signup_id=signup.pk)
+            signups.signup_cancel(actor=world.resident_a, signup_id=signup.pk)
         # The organiser may still release the place.
-        services.signup_cancel(actor=world.cadre_east, signup_id=signup.pk)
+        signups.signup_cancel(actor=world.cadre_east, signup_id=signup.pk)
     with (
         mock.patch("django.utils.timezone.now", return_value=starts + timedelta(minutes=1)),
         pytest.raises(SignUpRefused),
     ):
-        services.signup_create(actor=world.resident_a2, slot_id=slot.pk)
+        signups.signup_create(actor=world.resident_a2, slot_id=slot.pk)
 
 
 def test_someone_else_cannot_cancel_my_place(world, calligraphy):
-    signup = services.signup_create(actor=world.resident_a, slot_id=calligraphy.slots.get().pk)
+    signup = signups.signup_create(actor=world.resident_a, slot_id=calligraphy.slots.get().pk)
     with pytest.raises(NotFound):
-        services.signup_cancel(actor=world.resident_a2, signup_id=signup.pk)
+        signups.signup_cancel(actor=world.resident_a2, signup_id=signup.pk)
 
 
 ALL_STATES = [s for s, _ in SignUp.State.choices]
@@ -253,24 +255,24 @@ ALL_STATES = [s for s, _ in SignUp.State.choices]
 @pytest.mark.parametrize("target", ALL_STATES)
 def test_every_transition_outside_the_table_is_refused(start, target):
     signup = SignUp(state=start)
-    if target in services.SIGNUP_MOVES[start]:
-        services._signup_move(signup, target)
+    if target in states.SIGNUP_MOVES[start]:
+        states.signup_move(signup, target)
         assert signup.state == target
     else:
         with pytest.raises(TransitionRefused):
-            services._signup_move(signup, target)
+            states.signup_move(signup, target)
         assert signup.state == start
 
 
 def test_cancelled_activity_cancels_everyone_and_says_so_on_the_board(world, calligraphy):
     slot = calligraphy.slots.get()
-    signups = [
-        services.signup_create(actor=u, slot_id=slot.pk)
+    made = [
+        signups.signup_create(actor=u, slot_id=slot.pk)
         for u in (world.resident_a, world.resident_a2, world.members["b"][0].user)
     ]
-    services.activity_cancel(actor=world.cadre_east, activity_id=calligraphy.pk, reason="下雨")
+    publishing.activity_cancel(actor=world.cadre_east, activity_id=calligraphy.pk, reason="下雨")
     assert set(
-        SignUp.objects.filter(pk__in=[s.pk for s in signups]).values_list("state", flat=True)
+        SignUp.objects.filter(pk__in=[s.pk for s in made]).values_list("state", flat=True)
     ) == {"cancelled"}
     assert Notification.objects.filter(type="activity.cancelled").count() == 3
     assert set(
@@ -279,11 +281,11 @@ def test_cancelled_activity_cancels_everyone_and_says_so_on_the_board(world, cal
         )
     ) == {"cancelled"}
     with pytest.raises(SignUpRefused):
-        services.signup_create(actor=world.resident_a, slot_id=slot.pk)
+        signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
     with pytest.raises(TransitionRefused):
-        services.activity_cancel(actor=world.cadre_east, activity_id=calligraphy.pk)
+        publishing.activity_cancel(actor=world.cadre_east, activity_id=calligraphy.pk)
     with pytest.raises(NotAllowed):
-        services.activity_cancel(actor=world.resident_a, activity_id=calligraphy.pk)
+        publishing.activity_cancel(actor=world.resident_a, activity_id=calligraphy.pk)
 
 
 # Check-in, hours and points
@@ -294,14 +296,14 @@ def test_qr_check_in_credits_a_volunteers_hours_and_points_once(world, settings)
     service = volunteer_service(world, hours=2)
     gate = service.slots.get(role="守门员")
     volunteer = make_volunteer(world, world.resident_a)
-    signup = services.signup_create(actor=volunteer, slot_id=gate.pk)
+    signup = signups.signup_create(actor=volunteer, slot_id=gate.pk)
     later = timezone.now() + timedelta(minutes=20)  # 15 minutes after the start: late
     with mock.patch("django.utils.timezone.now", return_value=later):
-        code = services.checkin_code(service)
-        done = services.checkin_by_code(actor=volunteer, activity_id=service.pk, code=code)
+        code = attendance.checkin_code(service)
+        done = attendance.checkin_by_code(actor=volunteer, activity_id=service.pk, code=code)
         assert [s.pk for s in done] == [signup.pk]
         with pytest.raises(CheckInRefused):
-            services.checkin_by_code(actor=volunteer, activity_id=service.pk, code=code)
+            attendance.checkin_by_code(actor=volunteer, activity_id=service.pk, code=code)
     signup.refresh_from_db()
     assert (signup.state, signup.late, float(signup.hours)) == ("attended", True, 2.0)
     assert PointsAccount.objects.get(user=volunteer).balance == 20
@@ -311,30 +313,30 @@ def test_qr_check_in_credits_a_volunteers_hours_and_points_once(world, settings)
 def test_check_in_codes_rotate_and_expire(world):
     service = volunteer_service(world)
     volunteer = make_volunteer(world, world.resident_a)
-    services.signup_create(actor=volunteer, slot_id=service.slots.first().pk)
+    signups.signup_create(actor=volunteer, slot_id=service.slots.first().pk)
     now = timezone.now() + timedelta(minutes=6)
-    old = services.checkin_code(service, now - timedelta(minutes=2))
-    assert old != services.checkin_code(service, now)
+    old = attendance.checkin_code(service, now - timedelta(minutes=2))
+    assert old != attendance.checkin_code(service, now)
     with mock.patch("django.utils.timezone.now", return_value=now):
         with pytest.raises(CheckInRefused):
-            services.checkin_by_code(actor=volunteer, activity_id=service.pk, code=old)
+            attendance.checkin_by_code(actor=volunteer, activity_id=service.pk, code=old)
         with pytest.raises(CheckInRefused):
-            services.checkin_by_code(actor=volunteer, activity_id=service.pk, code="0000000000")
+            attendance.checkin_by_code(actor=volunteer, activity_id=service.pk, code="0000000000")
         # The code from a moment ago still works (a slow phone).
-        recent = services.checkin_code(service, now - timedelta(seconds=30))
-        assert services.checkin_by_code(actor=volunteer, activity_id=service.pk, code=recent)
+        recent = attendance.checkin_code(service, now - timedelta(seconds=30))
+        assert attendance.checkin_by_code(actor=volunteer, activity_id=service.pk, code=recent)
 
 
 def test_waitlisted_and_strangers_cannot_check_in(world):
     activity = make_class(world, capacity=1, starts_at=timezone.now() + timedelta(minutes=10))
     slot = activity.slots.get()
-    services.signup_create(actor=world.resident_a, slot_id=slot.pk)
-    services.signup_create(actor=world.resident_a2, slot_id=slot.pk)
-    code = services.checkin_code(activity)
+    signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    signups.signup_create(actor=world.resident_a2, slot_id=slot.pk)
+    code = attendance.checkin_code(activity)
     with pytest.raises(CheckInRefused):
-        services.checkin_by_code(actor=world.resident_a2, activity_id=activity.pk, code=code)
+        attendance.checkin_by_code(actor=world.resident_a2, activity_id=activity.pk, code=code)
     with pytest.raises(CheckInRefused):
-        services.checkin_by_code(actor=world.worker_a, activity_id=activity.pk, code=code)
+        attendance.checkin_by_code(actor=world.worker_a, activity_id=activity.pk, code=code)
 
 
 def test_organiser_ticks_names_and_closes_attendance(world):
@@ -342,24 +344,24 @@ def test_organiser_ticks_names_and_closes_attendance(world):
     activity = make_class(world, capacity=3, starts_at=starts, ends_at=starts + timedelta(hours=1))
     slot = activity.slots.get()
     a, b, c = (
-        services.signup_create(actor=u, slot_id=slot.pk)
+        signups.signup_create(actor=u, slot_id=slot.pk)
         for u in (world.resident_a, world.resident_a2, world.members["b"][0].user)
     )
     with pytest.raises(NotAllowed):
-        services.attendance_mark(actor=world.resident_a, signup_id=a.pk, attended=True)
-    services.attendance_mark(actor=world.cadre_east, signup_id=a.pk, attended=True)
-    services.attendance_mark(actor=world.cadre_east, signup_id=b.pk, attended=False)
+        attendance.attendance_mark(actor=world.resident_a, signup_id=a.pk, attended=True)
+    attendance.attendance_mark(actor=world.cadre_east, signup_id=a.pk, attended=True)
+    attendance.attendance_mark(actor=world.cadre_east, signup_id=b.pk, attended=False)
     with pytest.raises(TransitionRefused):  # attended is final
-        services.attendance_mark(actor=world.cadre_east, signup_id=a.pk, attended=False)
+        attendance.attendance_mark(actor=world.cadre_east, signup_id=a.pk, attended=False)
     with pytest.raises(TransitionRefused):  # not yet over
-        services.attendance_close(actor=world.cadre_east, activity_id=activity.pk)
+        attendance.attendance_close(actor=world.cadre_east, activity_id=activity.pk)
     with mock.patch("django.utils.timezone.now", return_value=starts + timedelta(hours=2)):
-        assert services.attendance_close(actor=world.cadre_east, activity_id=activity.pk) == 1
+        assert attendance.attendance_close(actor=world.cadre_east, activity_id=activity.pk) == 1
     c.refresh_from_db()
     assert c.state == "no_show"
     # A no-show who did come after all can still be ticked.
     with mock.patch("django.utils.timezone.now", return_value=starts + timedelta(hours=2)):
-        services.attendance_mark(actor=world.cadre_east, signup_id=c.pk, attended=True)
+        attendance.attendance_mark(actor=world.cadre_east, signup_id=c.pk, attended=True)
 
 
 # Reminders
@@ -368,22 +370,22 @@ def test_organiser_ticks_names_and_closes_attendance(world):
 def test_reminders_are_sent_once_to_confirmed_people_only(world):
     activity = make_class(world, capacity=1)
     slot = activity.slots.get()
-    services.signup_create(actor=world.resident_a, slot_id=slot.pk)
-    services.signup_create(actor=world.resident_a2, slot_id=slot.pk)  # waitlisted
+    signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    signups.signup_create(actor=world.resident_a2, slot_id=slot.pk)  # waitlisted
     day = Reminder.objects.get(activity=activity, kind="day")
     assert day.due_at == activity.starts_at - timedelta(days=1)
 
-    assert services.reminders_send_due() == 0  # nothing due yet
+    assert reminders.reminders_send_due() == 0  # nothing due yet
     with mock.patch("django.utils.timezone.now", return_value=day.due_at + timedelta(seconds=1)):
-        assert services.reminders_send_due() == 1
-        assert services.reminders_send_due() == 0
-        assert services.reminder_send(reminder_id=day.pk) == 0  # a second run sends nothing
+        assert reminders.reminders_send_due() == 1
+        assert reminders.reminders_send_due() == 0
+        assert reminders.reminder_send(reminder_id=day.pk) == 0  # a second run sends nothing
     told = Notification.objects.filter(type="activity.reminder")
     assert [n.user_id for n in told] == [world.resident_a.pk]
     assert told[0].payload["when"] == "day"
     hour = Reminder.objects.get(activity=activity, kind="hour")
     with mock.patch("django.utils.timezone.now", return_value=hour.due_at):
-        services.reminders_send_due()
+        reminders.reminders_send_due()
     assert Notification.objects.filter(type="activity.reminder").count() == 2
 
 
@@ -406,12 +408,12 @@ def test_the_database_backend_queues_each_reminder_for_its_time(
 
 
 def test_no_reminder_for_a_cancelled_activity(world, calligraphy):
-    services.signup_create(actor=world.resident_a, slot_id=calligraphy.slots.get().pk)
-    services.activity_cancel(actor=world.cadre_east, activity_id=calligraphy.pk)
+    signups.signup_create(actor=world.resident_a, slot_id=calligraphy.slots.get().pk)
+    publishing.activity_cancel(actor=world.cadre_east, activity_id=calligraphy.pk)
     with mock.patch(
         "django.utils.timezone.now", return_value=calligraphy.starts_at - timedelta(minutes=30)
     ):
-        services.reminders_send_due()
+        reminders.reminders_send_due()
     assert not Notification.objects.filter(type="activity.reminder").exists()
 
 
@@ -443,17 +445,17 @@ def test_feed_tokens_are_signed(world):
 def test_message_all_attendees(world, calligraphy):
     slot = calligraphy.slots.get()
     for u in (world.resident_a, world.resident_a2, world.members["b"][0].user):
-        services.signup_create(actor=u, slot_id=slot.pk)
+        signups.signup_create(actor=u, slot_id=slot.pk)
     assert (
-        services.attendees_message(
+        attendance.attendees_message(
             actor=world.cadre_east, activity_id=calligraphy.pk, body="请带毛笔"
         )
         == 3
     )
     with pytest.raises(NotAllowed):
-        services.attendees_message(actor=world.resident_a, activity_id=calligraphy.pk, body="hi")
+        attendance.attendees_message(actor=world.resident_a, activity_id=calligraphy.pk, body="hi")
     with pytest.raises(ActivityInvalid):
-        services.attendees_message(actor=world.cadre_east, activity_id=calligraphy.pk, body=" ")
+        attendance.attendees_message(actor=world.cadre_east, activity_id=calligraphy.pk, body=" ")
 
 
 def test_leaving_the_waitlist_is_allowed_after_the_deadline(world):
@@ -462,10 +464,10 @@ def test_leaving_the_waitlist_is_allowed_after_the_deadline(world):
         world, capacity=1, starts_at=starts, cancel_until=starts - timedelta(hours=2)
     )
     slot = activity.slots.get()
-    services.signup_create(actor=world.resident_a, slot_id=slot.pk)
-    waiting = services.signup_create(actor=world.resident_a2, slot_id=slot.pk)
+    signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    waiting = signups.signup_create(actor=world.resident_a2, slot_id=slot.pk)
     with mock.patch("django.utils.timezone.now", return_value=starts - timedelta(hours=1)):
-        services.signup_cancel(actor=world.resident_a2, signup_id=waiting.pk)
+        signups.signup_cancel(actor=world.resident_a2, signup_id=waiting.pk)
     slot.refresh_from_db()
     assert (slot.confirmed, slot.waitlisted) == (1, 0)
 
@@ -475,11 +477,11 @@ def test_cancelling_a_class_at_the_door_keeps_the_places_of_those_who_came(world
     activity = make_class(world, capacity=2, starts_at=starts, ends_at=starts + timedelta(hours=2))
     slot = activity.slots.get()
     came, _other, _waiting = (
-        services.signup_create(actor=u, slot_id=slot.pk)
+        signups.signup_create(actor=u, slot_id=slot.pk)
         for u in (world.resident_a, world.resident_a2, world.members["b"][0].user)
     )
-    services.attendance_mark(actor=world.cadre_east, signup_id=came.pk, attended=True)
-    services.activity_cancel(actor=world.cadre_east, activity_id=activity.pk)
+    attendance.attendance_mark(actor=world.cadre_east, signup_id=came.pk, attended=True)
+    publishing.activity_cancel(actor=world.cadre_east, activity_id=activity.pk)
     slot.refresh_from_db()
     rows = SignUp.objects.filter(slot=slot)
     held = rows.filter(state__in=SignUp.HELD_STATES).count()

@@ -41,7 +41,7 @@ def _open_activity(page_for, log_in, base: str, user, activity_id: int):
 def test_a_class_fills_waitlists_promotes_live_and_a_volunteer_checks_in_by_qr(
     asgi_server, ws_server, page_for, log_in, neighbourhood, server_side
 ):
-    from activities import services
+    from activities.services import publishing
 
     community, cadre, (zhao, qian, sun) = neighbourhood
 
@@ -94,7 +94,7 @@ def test_a_class_fills_waitlists_promotes_live_and_a_volunteer_checks_in_by_qr(
     # A volunteer shift starting soon; Zhao volunteers for it.
     shift_start = timezone.now() + timedelta(minutes=30)
     service = server_side(
-        services.activity_create,
+        publishing.activity_create,
         actor=cadre,
         community=community,
         kind=Activity.Kind.VOLUNTEER,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from activities.services import reminders_send_due
+from activities.services.reminders import reminders_send_due
 
 
 class Command(BaseCommand):
