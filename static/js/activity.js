@@ -10,9 +10,6 @@
   var statusEl = document.getElementById("live-status");
   var labelsEl = document.getElementById("state-labels");
   var labels = labelsEl ? JSON.parse(labelsEl.textContent) : {};
-  var socket = null;
-  var attempt = 0;
-  var retryTimer = null;
 
   function setStatus(state) {
     root.dataset.live = state;
@@ -67,29 +64,6 @@
     applyMine(snapshot.mine || []);
   }
 
-  function connect() {
-    clearTimeout(retryTimer);
-    if (socket && socket.readyState <= 1) return;
-    setStatus("connecting");
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root.dataset.ws);
-    socket.onopen = function () {
-      attempt = 0;
-      setStatus("live");
-    };
-    socket.onmessage = function (message) {
-      var data;
-      try { data = JSON.parse(message.data); } catch (e) { return; }
-      onSnapshot(data);
-    };
-    socket.onclose = function (close) {
-      setStatus("offline");
-      if (close.code === 4401 || close.code === 4403) return; // logged out or not allowed
-      var delay = Math.min(30000, 1000 * Math.pow(2, attempt++)) * (0.5 + Math.random() / 2);
-      retryTimer = setTimeout(connect, delay);
-    };
-  }
-
   // Signing up someone new: their name and age appear only when chosen.
   var form = document.getElementById("signup-form");
   var newMember = document.getElementById("new-member");
@@ -106,9 +80,9 @@
     showNewMember();
   }
 
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") connect();
+  window.LinliLive.open({
+    url: function () { return root.dataset.ws; },
+    onMessage: onSnapshot,
+    onState: setStatus,
   });
-  window.addEventListener("online", connect);
-  connect();
 })();

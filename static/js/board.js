@@ -14,9 +14,6 @@
   var banner = document.getElementById("new-banner");
   var statusEl = document.getElementById("live-status");
   var pending = [];
-  var socket = null;
-  var attempt = 0;
-  var retryTimer = null;
 
   function setStatus(state) {
     root.dataset.live = state;
@@ -139,38 +136,14 @@
     }
   }
 
-  function connect() {
-    clearTimeout(retryTimer);
-    if (socket && socket.readyState <= 1) return;
-    setStatus("connecting");
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    // ?after= asks for everything since the last event applied, before any live one.
-    socket = new WebSocket(scheme + location.host + root.dataset.ws + "?after=" + lastSeq);
-    socket.onopen = function () {
-      attempt = 0;
-      setStatus("live");
-    };
-    socket.onmessage = function (message) {
-      var event;
-      try { event = JSON.parse(message.data); } catch (e) { return; }
-      if (event.type === "hello" || event.type === "resumed" || event.type === "error") return;
-      if (event.type === "reset") { location.reload(); return; } // away too long: start fresh
-      if (event.type === "skip") { if (event.seq > lastSeq) lastSeq = event.seq; return; }
-      onEvent(event);
-    };
-    socket.onclose = function (close) {
-      setStatus("offline");
-      if (close.code === 4401 || close.code === 4403) return; // logged out or moved away
-      var delay = Math.min(30000, 1000 * Math.pow(2, attempt++)) * (0.5 + Math.random() / 2);
-      retryTimer = setTimeout(connect, delay);
-    };
+  function onMessage(event) {
+    if (event.type === "hello" || event.type === "resumed" || event.type === "error") return;
+    if (event.type === "reset") { location.reload(); return; } // away too long: start fresh
+    if (event.type === "skip") { if (event.seq > lastSeq) lastSeq = event.seq; return; }
+    onEvent(event);
   }
 
   banner.addEventListener("click", insertPending);
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") connect();
-  });
-  window.addEventListener("online", connect);
   feed.addEventListener("focusout", function (e) {
     var card = e.target.closest && e.target.closest("[data-stale]");
     if (card && !card.contains(e.relatedTarget)) {
@@ -206,5 +179,10 @@
     });
   }
 
-  connect();
+  window.LinliLive.open({
+    // ?after= asks for everything since the last event applied, before any live one.
+    url: function () { return root.dataset.ws + "?after=" + lastSeq; },
+    onMessage: onMessage,
+    onState: setStatus,
+  });
 })();

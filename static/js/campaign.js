@@ -8,9 +8,6 @@
 
   var version = parseInt(root.dataset.version, 10) || 0;
   var statusEl = document.getElementById("live-status");
-  var socket = null;
-  var attempt = 0;
-  var retryTimer = null;
 
   function grouped(n) {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -74,28 +71,11 @@
     });
   }
 
-  function connect() {
-    clearTimeout(retryTimer);
-    if (socket && socket.readyState <= 1) return;
-    setStatus("connecting");
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + root.dataset.ws);
-    socket.onopen = function () { attempt = 0; setStatus("live"); };
-    socket.onmessage = function (message) {
-      var event;
-      try { event = JSON.parse(message.data); } catch (e) { return; }
+  window.LinliLive.open({
+    url: function () { return root.dataset.ws; },
+    onMessage: function (event) {
       if (event.type === "campaign.snapshot") apply(event.dashboard);
-    };
-    socket.onclose = function (event) {
-      if (event.code >= 4400 && event.code < 4500) { setStatus("offline"); return; }
-      setStatus("offline");
-      attempt += 1;
-      retryTimer = setTimeout(connect, Math.min(30000, 1000 * Math.pow(2, attempt)));
-    };
-  }
-
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") connect();
+    },
+    onState: setStatus,
   });
-  connect();
 })();
