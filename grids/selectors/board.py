@@ -9,7 +9,6 @@ post_review_idx for the queue; noticeread_grid_idx for read rates.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,11 +93,10 @@ def feed_page(
     Paging by id alone, then reading 20 cards by primary key, costs a fraction of the
     Python time of paging the cards themselves through the ORM. A post hidden or
     deleted between the two reads is left out."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     return cards.posts(
         [row["id"] for row in picked],
         pinned_in=pinned_in.pk if pinned_in is not None else None,
-        now=now,
+        now=timezone.now(),
     )
 
 

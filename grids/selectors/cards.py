@@ -12,11 +12,20 @@ and display name only: a card never needs a phone number or a password hash.
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
-from django.db import connection
-
-from grids.models import Comment, ContentState, MicroGrid, Notice, Post, PostKind, PostPhoto
-from grids.selectors.rows import Columns, fetch
+from grids.models import (
+    Comment,
+    ContentState,
+    MicroGrid,
+    Mute,
+    Notice,
+    Post,
+    PostKind,
+    PostPhoto,
+    PostReaction,
+)
+from grids.selectors.rows import Columns, Sql, fetch, reader
 from residents.models import User
 
 
@@ -29,49 +38,71 @@ AUTHOR = Columns(User, "author", ["id", "display_name"], shared=True)
 BUILDING = Columns(MicroGrid, "building", shared=True)
 NOTICE = Columns(Notice, "notice", shared=True)
 
-_POSTS_SQL = f"""
-    SELECT {POST.sql}, {AUTHOR.sql}, {BUILDING.sql}, {NOTICE.sql}, wanted.pinned
+_POSTS_SQL = Sql(
+    """
+    SELECT {POST}, {AUTHOR}, {BUILDING}, {NOTICE}, wanted.pinned
     FROM ({{wanted}}) wanted
-    JOIN grids_post p ON p.id = wanted.id
-    JOIN residents_user author ON author.id = p.author_id
-    LEFT JOIN grids_microgrid building ON building.id = p.micro_grid_id
-    LEFT JOIN grids_notice notice ON notice.id = p.notice_id
+    JOIN {post} p ON p.id = wanted.id
+    JOIN {user} author ON author.id = p.author_id
+    LEFT JOIN {microgrid} building ON building.id = p.micro_grid_id
+    LEFT JOIN {notice} notice ON notice.id = p.notice_id
     ORDER BY p.id DESC
-"""
-_VISIBLE_IDS = "SELECT id, 0 AS pinned FROM grids_post WHERE id IN ({ids}) AND state = %s"
+""",
+    POST=POST,
+    AUTHOR=AUTHOR,
+    BUILDING=BUILDING,
+    NOTICE=NOTICE,
+    post=Post,
+    user=User,
+    microgrid=MicroGrid,
+    notice=Notice,
+)
+_VISIBLE_IDS = Sql(
+    "SELECT id, 0 AS pinned FROM {post} WHERE id IN ({{ids}}) AND state = %s", post=Post
+)
 # Index: post_feed_kind_idx.
-_PINNED_IDS = """
+_PINNED_IDS = Sql(
+    """
     SELECT id, 1 AS pinned FROM (
-        SELECT p.id FROM grids_post p JOIN grids_notice notice ON notice.id = p.notice_id
+        SELECT p.id FROM {post} p JOIN {notice} notice ON notice.id = p.notice_id
         WHERE p.grid_id = %s AND p.kind = %s AND p.state = %s
           AND notice.unpinned_at IS NULL AND notice.withdrawn_at IS NULL
           AND notice.superseded_by_id IS NULL
           AND (notice.pinned_until IS NULL OR notice.pinned_until > %s)
         ORDER BY p.id DESC LIMIT %s
     ) pinned_ids
-"""
+""",
+    post=Post,
+    notice=Notice,
+)
 
 
 def posts(
-    ids: Sequence[int], *, pinned_in: int | None = None, now: object = None, pinned_limit: int = 10
+    ids: Sequence[int],
+    *,
+    pinned_in: int | None = None,
+    now: datetime | None = None,
+    pinned_limit: int = 10,
 ) -> tuple[list[Post], list[Post]]:
     """The posts among `ids` still visible and, with `pinned_in`, the newest notice posts
-    of that grid whose notice is still pinned (at `now`, as the backend stores dates):
-    both newest first, with author, building and notice, in one query."""
+    of that grid whose notice is still pinned at `now`: both newest first, with author,
+    building and notice, in one query."""
+    db = reader(Post)
     wanted, params = [], []
     if ids:
-        wanted.append(_VISIBLE_IDS.format(ids=_in(ids)))
+        wanted.append(_VISIBLE_IDS.text(db).format(ids=_in(ids)))
         params += [*ids, ContentState.VISIBLE]
     if pinned_in is not None:
-        wanted.append(_PINNED_IDS)
+        wanted.append(_PINNED_IDS.text(db))
+        now = db.ops.adapt_datetimefield_value(now)  # as the backend stores dates
         params += [pinned_in, PostKind.NOTICE, ContentState.VISIBLE, now, pinned_limit]
     page: list[Post] = []
     pinned: list[Post] = []
     if not wanted:
         return page, pinned
-    sql = _POSTS_SQL.format(wanted=" UNION ALL ".join(wanted))
+    sql = _POSTS_SQL.text(db).format(wanted=" UNION ALL ".join(wanted))
     for post, author, building, notice, is_pinned in fetch(
-        sql, params, [POST, AUTHOR, BUILDING, NOTICE]
+        db, sql, params, [POST, AUTHOR, BUILDING, NOTICE]
     ):
         post.author = author
         if building is not None:
@@ -83,16 +114,22 @@ def posts(
 
 
 PHOTO = Columns(PostPhoto, "photo")
-_PHOTOS_SQL = f"""
-    SELECT {PHOTO.sql} FROM grids_postphoto photo
+_PHOTOS_SQL = Sql(
+    """
+    SELECT {PHOTO} FROM {postphoto} photo
     WHERE photo.post_id IN ({{posts}}) ORDER BY photo.post_id, photo.position
-"""
+""",
+    PHOTO=PHOTO,
+    postphoto=PostPhoto,
+)
 
 
 def photos(post_ids: Sequence[int]) -> dict[int, list[PostPhoto]]:
     """Index: postphoto_unique_position."""
+    db = reader(PostPhoto)
+    sql = _PHOTOS_SQL.text(db).format(posts=_in(post_ids))
     found: dict[int, list[PostPhoto]] = defaultdict(list)
-    for (photo,) in fetch(_PHOTOS_SQL.format(posts=_in(post_ids)), post_ids, [PHOTO]):
+    for (photo,) in fetch(db, sql, post_ids, [PHOTO]):
         found[photo.post_id].append(photo)
     return found
 
@@ -101,20 +138,29 @@ COMMENT = Columns(Comment, "c")
 COMMENTER = Columns(User, "author", ["id", "display_name"], shared=True)
 REPLY_TO = Columns(Comment, "reply", ["id", "author"])
 REPLY_TO_AUTHOR = Columns(User, "reply_author", ["id", "display_name"], shared=True)
-_COMMENTS_SQL = f"""
-    SELECT {COMMENT.sql}, {COMMENTER.sql}, {REPLY_TO.sql}, {REPLY_TO_AUTHOR.sql}
+_COMMENTS_SQL = Sql(
+    """
+    SELECT {COMMENT}, {COMMENTER}, {REPLY_TO}, {REPLY_TO_AUTHOR}
     FROM (
         SELECT *, ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY id DESC) AS latest
-        FROM grids_comment
+        FROM {comment}
         WHERE post_id IN ({{posts}}) AND state = %s
-          AND author_id NOT IN (SELECT muted_id FROM grids_mute WHERE muter_id = %s)
+          AND author_id NOT IN (SELECT muted_id FROM {mute} WHERE muter_id = %s)
     ) c
-    JOIN residents_user author ON author.id = c.author_id
-    LEFT JOIN grids_comment reply ON reply.id = c.reply_to_id
-    LEFT JOIN residents_user reply_author ON reply_author.id = reply.author_id
+    JOIN {user} author ON author.id = c.author_id
+    LEFT JOIN {comment} reply ON reply.id = c.reply_to_id
+    LEFT JOIN {user} reply_author ON reply_author.id = reply.author_id
     {{latest}}
     ORDER BY c.post_id, c.id
-"""
+""",
+    COMMENT=COMMENT,
+    COMMENTER=COMMENTER,
+    REPLY_TO=REPLY_TO,
+    REPLY_TO_AUTHOR=REPLY_TO_AUTHOR,
+    comment=Comment,
+    mute=Mute,
+    user=User,
+)
 
 
 def comments(
@@ -126,10 +172,11 @@ def comments(
     latest = ""
     if limit is not None:
         latest, params = "WHERE c.latest <= %s", [*params, limit]
-    sql = _COMMENTS_SQL.format(posts=_in(post_ids), latest=latest)
+    db = reader(Comment)
+    sql = _COMMENTS_SQL.text(db).format(posts=_in(post_ids), latest=latest)
     found: dict[int, list[Comment]] = defaultdict(list)
     for comment, author, reply_to, reply_author in fetch(
-        sql, params, [COMMENT, COMMENTER, REPLY_TO, REPLY_TO_AUTHOR]
+        db, sql, params, [COMMENT, COMMENTER, REPLY_TO, REPLY_TO_AUTHOR]
     ):
         comment.author = author
         if reply_to is not None:
@@ -139,10 +186,13 @@ def comments(
     return found
 
 
-_REACTIONS_SQL = """
+_REACTIONS_SQL = Sql(
+    """
     SELECT post_id, reaction, COUNT(*), SUM(CASE WHEN user_id = %s THEN 1 ELSE 0 END)
-    FROM grids_postreaction WHERE post_id IN ({posts}) GROUP BY post_id, reaction
-"""
+    FROM {postreaction} WHERE post_id IN ({{posts}}) GROUP BY post_id, reaction
+""",
+    postreaction=PostReaction,
+)
 
 
 def reactions(
@@ -152,8 +202,9 @@ def reactions(
     postreaction_once_per_kind."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: dict[int, set[str]] = defaultdict(set)
-    with connection.cursor() as cursor:
-        cursor.execute(_REACTIONS_SQL.format(posts=_in(post_ids)), [viewer_id, *post_ids])
+    db = reader(PostReaction)
+    with db.cursor() as cursor:
+        cursor.execute(_REACTIONS_SQL.text(db).format(posts=_in(post_ids)), [viewer_id, *post_ids])
         for post_id, reaction, n, by_viewer in cursor.fetchall():
             counts[post_id][reaction] = n
             if by_viewer:

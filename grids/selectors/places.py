@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 
 from grids import permissions
 from grids.models import Community, Grid, Membership, MicroGrid, Role, RoleGrant
-from grids.selectors.rows import Columns, fetch
+from grids.selectors.rows import Columns, Sql, fetch, reader
 from grids.services.places import normalize_join_code
 from residents.models import User
 
@@ -161,20 +161,26 @@ def grid_by_id(grid_id: int) -> Grid | None:
 
 
 _GRID = Columns(Grid, "g")
-_GRID_FOR_VIEWER_SQL = f"""
-    SELECT {_GRID.sql}, EXISTS (
-        SELECT 1 FROM grids_membership m
+_GRID_FOR_VIEWER_SQL = Sql(
+    """
+    SELECT {GRID}, EXISTS (
+        SELECT 1 FROM {membership} m
         WHERE m.grid_id = g.id AND m.user_id = %s AND m.left_at IS NULL
     )
-    FROM grids_grid g WHERE g.id = %s
-"""
+    FROM {grid} g WHERE g.id = %s
+""",
+    GRID=_GRID,
+    membership=Membership,
+    grid=Grid,
+)
 
 
 def grid_for_reader(grid_id: int, viewer: User) -> Grid | None:
     """The grid, read with whether the viewer is one of its members, so that reading its
     board costs one query less (`permissions.is_member` uses the answer). For reads only:
     a service checks membership again inside its own transaction."""
-    found = fetch(_GRID_FOR_VIEWER_SQL, [viewer.pk, grid_id], [_GRID])
+    db = reader(Grid)
+    found = fetch(db, _GRID_FOR_VIEWER_SQL.text(db), [viewer.pk, grid_id], [_GRID])
     if not found:
         return None
     grid, member = found[0]

@@ -3,13 +3,23 @@
 cards.py). The columns selected come from the models' field lists, values pass
 through the ORM's converters (dates on SQLite, for one), and each row becomes the
 instances a queryset would give (`from_db`): callers read them as usual.
+
+Like a queryset, a read runs on the connection the database routers choose for its
+model (`reader`: a read replica, with a router that sends reads there), and the
+statement names its tables by the models' `db_table`, quoted by that connection.
 """
 
 from collections.abc import Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Col
+
+
+def reader(model: type[models.Model]) -> BaseDatabaseWrapper:
+    """The connection a queryset of `model` would read from (DATABASE_ROUTERS'
+    `db_for_read`; the default database without routers)."""
+    return connections[router.db_for_read(model)]
 
 
 class Columns:
@@ -30,10 +40,14 @@ class Columns:
         # from_db wants the values in the model's field order.
         self.fields = [f for f in model._meta.concrete_fields if not names or f.name in names]
         self.attnames = [f.attname for f in self.fields]
+        self.alias = alias
         self.shared = shared
-        quote = connection.ops.quote_name
-        self.sql = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
         self._converters: dict[str, list[tuple[int, Col, list]]] = {}
+
+    def select(self, db: BaseDatabaseWrapper) -> str:
+        """The select list: `alias."column", …`."""
+        quote = db.ops.quote_name
+        return ", ".join(f"{self.alias}.{quote(f.column)}" for f in self.fields)
 
     def converters(self, db: BaseDatabaseWrapper) -> list[tuple[int, Col, list]]:
         """(position, column, functions) of the fields whose values the backend converts."""
@@ -48,10 +62,38 @@ class Columns:
         return self._converters[db.vendor]
 
 
-def fetch(sql: str, params: Sequence, columns: Sequence[Columns]) -> list[list]:
+class Sql:
+    """A statement's text for the connection that runs it, made once per kind of database
+    (quoting is the backend's). In the template, each keyword names a model's table
+    (`{post}` for `post=Post`) or a `Columns` select list (`{POST}` for `POST=Columns(…)`);
+    doubled braces are left for the caller's own `format` (`{{ids}}`)."""
+
+    def __init__(self, template: str, **names: type[models.Model] | Columns):
+        self.template = template
+        self.names = names
+        self._text: dict[str, str] = {}
+
+    def text(self, db: BaseDatabaseWrapper) -> str:
+        text = self._text.get(db.vendor)
+        if text is None:
+            quote = db.ops.quote_name
+            text = self.template.format(
+                **{
+                    name: value.select(db)
+                    if isinstance(value, Columns)
+                    else quote(value._meta.db_table)
+                    for name, value in self.names.items()
+                }
+            )
+            self._text[db.vendor] = text
+        return text
+
+
+def fetch(
+    db: BaseDatabaseWrapper, sql: str, params: Sequence, columns: Sequence[Columns]
+) -> list[list]:
     """Each row as one model instance per `columns`, then any further values as they
-    come (an EXISTS, a count)."""
-    db = connections[DEFAULT_DB_ALIAS]
+    come (an EXISTS, a count), read on `db` (see `reader`)."""
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -74,7 +116,7 @@ def fetch(sql: str, params: Sequence, columns: Sequence[Columns]) -> list[list]:
             for position, col, functions in converters:
                 for convert in functions:
                     values[position] = convert(values[position], col, db)
-            instance = c.model.from_db(DEFAULT_DB_ALIAS, c.attnames, values)
+            instance = c.model.from_db(db.alias, c.attnames, values)
             if c.shared:
                 seen[values[0]] = instance
             objects.append(instance)
