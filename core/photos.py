@@ -1,4 +1,5 @@
-"""Photos on grid-board posts: refuse what is unsafe, re-encode what is left.
+"""Photos (on board posts, activities, and every later app): refuse what is unsafe,
+re-encode what is left, and store them so a failed write leaves no file behind.
 
 A resident's photo is untrusted input and often carries the GPS position of
 their home. Every accepted photo is therefore decoded and re-encoded as a plain
@@ -10,6 +11,8 @@ refused by its content, never by its name.
 
 import io
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
@@ -147,6 +150,37 @@ def photo_store(prepared: PreparedPhoto, *, grid_id: int = 0, folder: str = "") 
         default_storage.delete(image_name)
         raise
     return image_name, thumb_name
+
+
+class PhotoFiles:
+    """The files one write has stored so far (see `photo_files`)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def store(self, prepared: PreparedPhoto, *, folder: str) -> tuple[str, str]:
+        names = photo_store(prepared, folder=folder)
+        self.names.extend(names)
+        return names
+
+    def delete(self) -> None:
+        for name in self.names:
+            default_storage.delete(name)
+        self.names.clear()
+
+
+@contextmanager
+def photo_files() -> Iterator[PhotoFiles]:
+    """The one way a service stores photos: prepare them (`photo_prepare`) before its
+    transaction, so slow decoding holds no lock; then, inside this block and around the
+    transaction that records them, store each with `files.store`. If the block raises,
+    the rows roll back and the files stored so far are deleted: no orphan ever stays."""
+    files = PhotoFiles()
+    try:
+        yield files
+    except BaseException:
+        files.delete()
+        raise
 
 
 def _read_within_limit(upload: UploadedFile | IO[bytes]) -> bytes:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -21,7 +20,7 @@ from activities.models import Activity, ActivityPhoto, SignUp, Slot
 from activities.services.reminders import reminders_schedule
 from activities.services.shifts import ShiftSpec, horizon_check, shifts_clean, times_validate
 from activities.services.states import activity_from_id, activity_lock
-from core.photos import photo_prepare, photo_store
+from core.photos import PhotoFiles, PreparedPhoto, photo_files, photo_prepare
 from grids.models import Community, Grid, PostKind
 from grids.services.posts import card_post_create, post_ref_state_set
 from residents.events import user_group, users_event_send_on_commit
@@ -51,7 +50,6 @@ def _scope_grids(community: Community, grid_ids: Sequence[int]) -> list[Grid]:
     return grids
 
 
-@transaction.atomic
 def activity_create(
     *,
     actor: User,
@@ -76,7 +74,11 @@ def activity_create(
     repeat_weeks: int = 0,
 ) -> Activity:
     """Publish an activity (and, with `repeat_weeks`, the same one on the following
-    weeks). The first puts a card on every scoped board; reminders are scheduled."""
+    weeks). The first puts a card on every scoped board; reminders are scheduled.
+
+    Checks and photo re-encoding come first, outside the transaction (slow work holds
+    no lock); the rows are written in one transaction, and photo files stored for a
+    publication that then fails are deleted again."""
     permissions.require_organise(actor, community)
     title, place = _words(title, place, description)
     if kind not in Activity.Kind.values:
@@ -109,66 +111,61 @@ def activity_create(
         raise ActivityInvalid(_("Points per hour must be between 0 and 1000."))
     prepared = [photo_prepare(upload) for upload in photos]
 
-    first = None
-    for week in range(repeat_weeks + 1):
-        shift = timedelta(weeks=week)
-        activity = Activity.objects.create(
-            community=community,
-            organiser=actor,
-            kind=kind,
-            title=title,
-            description=description or "",
-            place=place,
-            starts_at=starts_at + shift,
-            ends_at=ends_at + shift,
-            signup_opens_at=signup_opens_at if week == 0 else min(signup_opens_at, timezone.now()),
-            signup_closes_at=signup_closes_at + shift,
-            cancel_until=cancel_until + shift,
-            audience=audience,
-            age_bands=f",{','.join(bands)}," if bands else "",
-            waitlist=waitlist,
-            points_per_hour=points_per_hour,
-            repeat_of=first,
-            checkin_secret=secrets.token_hex(16),
-        )
-        activity.grids.set(grids)
-        Slot.objects.bulk_create(
-            Slot(
-                activity=activity,
-                role=s.role.strip(),
-                starts_at=s.starts_at + shift,
-                ends_at=s.ends_at + shift,
-                capacity=s.capacity,
+    with photo_files() as files, transaction.atomic():
+        first = None
+        for week in range(repeat_weeks + 1):
+            shift = timedelta(weeks=week)
+            activity = Activity.objects.create(
+                community=community,
+                organiser=actor,
+                kind=kind,
+                title=title,
+                description=description or "",
+                place=place,
+                starts_at=starts_at + shift,
+                ends_at=ends_at + shift,
+                signup_opens_at=signup_opens_at
+                if week == 0
+                else min(signup_opens_at, timezone.now()),
+                signup_closes_at=signup_closes_at + shift,
+                cancel_until=cancel_until + shift,
+                audience=audience,
+                age_bands=f",{','.join(bands)}," if bands else "",
+                waitlist=waitlist,
+                points_per_hour=points_per_hour,
+                repeat_of=first,
+                checkin_secret=secrets.token_hex(16),
             )
-            for s in specs
-        )
-        _photos_store(activity, prepared)
-        reminders_schedule(activity)
-        if first is None:
-            first = activity
-            _cards_post(actor, activity, grids)
-    return first
+            activity.grids.set(grids)
+            Slot.objects.bulk_create(
+                Slot(
+                    activity=activity,
+                    role=s.role.strip(),
+                    starts_at=s.starts_at + shift,
+                    ends_at=s.ends_at + shift,
+                    capacity=s.capacity,
+                )
+                for s in specs
+            )
+            _photos_record(activity, prepared, files)
+            reminders_schedule(activity)
+            if first is None:
+                first = activity
+                _cards_post(actor, activity, grids)
+        return first
 
 
-def _photos_store(activity: Activity, prepared) -> None:
-    stored: list[tuple[str, str]] = []
-    try:
-        for i, p in enumerate(prepared):
-            image, thumb = photo_store(p, folder=f"activities/{activity.pk}")
-            stored.append((image, thumb))
-            ActivityPhoto.objects.create(
-                activity=activity,
-                position=i,
-                image=image,
-                thumb=thumb,
-                width=p.width,
-                height=p.height,
-            )
-    except BaseException:
-        for names in stored:
-            for name in names:
-                default_storage.delete(name)
-        raise
+def _photos_record(activity: Activity, prepared: list[PreparedPhoto], files: PhotoFiles) -> None:
+    for i, p in enumerate(prepared):
+        image, thumb = files.store(p, folder=f"activities/{activity.pk}")
+        ActivityPhoto.objects.create(
+            activity=activity,
+            position=i,
+            image=image,
+            thumb=thumb,
+            width=p.width,
+            height=p.height,
+        )
 
 
 def _card_text(activity: Activity) -> str:

@@ -7,13 +7,12 @@ commit.
 
 from collections.abc import Sequence
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.photos import MAX_PHOTOS_PER_POST, PreparedPhoto, photo_prepare, photo_store
+from core.photos import MAX_PHOTOS_PER_POST, PreparedPhoto, photo_files, photo_prepare
 from grids import events, permissions
 from grids.errors import CommentInvalid, OutOfScope, PostInvalid
 from grids.models import (
@@ -71,9 +70,8 @@ def post_create(
     if not body and not photos and not ref_type:
         raise PostInvalid(_("Write something or add a photo."))
     prepared: list[PreparedPhoto] = [photo_prepare(upload) for upload in photos]
-    stored: list[tuple[str, str]] = []
-    try:
-        stored = [photo_store(p, grid_id=grid.pk) for p in prepared]
+    with photo_files() as files:
+        stored = [files.store(p, folder=f"board/{grid.pk}") for p in prepared]
         return _post_insert(
             actor=actor,
             grid=grid,
@@ -84,11 +82,6 @@ def post_create(
             ref_type=ref_type,
             ref_id=ref_id,
         )
-    except BaseException:
-        for names in stored:
-            for name in names:
-                default_storage.delete(name)
-        raise
 
 
 def card_post_create(

@@ -25,6 +25,7 @@ from core.photos import (
     PhotoTooManyPixels,
     PhotoUnreadable,
     PreparedPhoto,
+    photo_files,
     photo_prepare,
     photo_store,
 )
@@ -548,3 +549,75 @@ def test_a_photo_is_not_left_behind_when_its_thumbnail_cannot_be_saved(media, mo
         photo_store(prepared, grid_id=7)
 
     assert [path for path in media.rglob("*") if path.is_file()] == []
+
+
+# --- one way to store the photos of a write ----------------------------------------------
+
+
+def stored_files(media) -> list:
+    return [path for path in media.rglob("*") if path.is_file()]
+
+
+def test_photo_files_kept_when_the_write_succeeds(media):
+    prepared = photo_prepare(upload(encode(noise(8, 8), "JPEG")))
+    with photo_files() as files:
+        names = files.store(prepared, folder="activities/1")
+    assert sorted(str(p.relative_to(media)) for p in stored_files(media)) == sorted(names)
+
+
+def test_photo_files_of_a_failed_write_are_deleted_again(media):
+    prepared = photo_prepare(upload(encode(noise(8, 8), "JPEG")))
+    with pytest.raises(RuntimeError), photo_files() as files:
+        files.store(prepared, folder="activities/1")
+        files.store(prepared, folder="activities/1")
+        assert len(stored_files(media)) == 4
+        raise RuntimeError("the rows rolled back")
+    assert stored_files(media) == []
+
+
+@pytest.mark.django_db
+def test_an_activity_that_fails_after_its_photos_were_stored_leaves_no_file(
+    media, world, monkeypatch
+):
+    from activities.models import Activity
+    from activities.services import publishing
+
+    def board_down(*args, **kwargs):
+        raise RuntimeError("board unavailable")
+
+    monkeypatch.setattr(publishing, "_cards_post", board_down)
+    starts = timezone.now() + timezone.timedelta(days=2)
+    with pytest.raises(RuntimeError, match="board unavailable"):
+        publishing.activity_create(
+            actor=world.cadre_east,
+            community=world.east,
+            title="书法公益课",
+            place="社区活动室",
+            starts_at=starts,
+            ends_at=starts + timezone.timedelta(hours=2),
+            capacity=10,
+            photos=[upload(encode(noise(8, 8), "JPEG"))],
+        )
+    assert not Activity.objects.exists()
+    assert stored_files(media) == []
+
+
+@pytest.mark.django_db
+def test_a_post_that_fails_after_its_photos_were_stored_leaves_no_file(media, world, monkeypatch):
+    from grids.models import Post
+    from grids.services import posts
+
+    def feed_down(*args, **kwargs):
+        raise RuntimeError("event log unavailable")
+
+    monkeypatch.setattr(posts.events, "board_event_emit", feed_down)
+    with pytest.raises(RuntimeError, match="event log unavailable"):
+        posts.post_create(
+            actor=world.resident_a,
+            grid=world.grid_a,
+            kind="chat",
+            body="看看这张照片",
+            photos=[upload(encode(noise(8, 8), "JPEG"))],
+        )
+    assert not Post.objects.exists()
+    assert stored_files(media) == []
