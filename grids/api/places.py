@@ -8,9 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERRORS, JoinRateThrottle, NewestFirstCursorPagination
-from core.services import access_log_record
 from grids import permissions
-from grids.errors import JoinCodeInvalid, OutOfScope
+from grids.errors import JoinCodeInvalid
 from grids.models import Community, Grid, Membership, MicroGrid
 from grids.selectors import places as selectors
 from grids.serializers.places import (
@@ -29,14 +28,6 @@ from grids.services import places as services
 from residents.models import User
 from residents.serializers import ProfileUpdateSerializer
 from residents.services import profile_update
-
-
-def visible_grid(user: User, grid_id: int) -> Grid:
-    """The grid if the user is its member or staff; otherwise it does not exist for them."""
-    grid = Grid.objects.select_related("community", "grid_worker").filter(pk=grid_id).first()
-    if grid is None or not permissions.can_view_grid(user, grid):
-        raise OutOfScope()
-    return grid
 
 
 class MeView(APIView):
@@ -106,7 +97,7 @@ class GridDetailView(APIView):
         summary="A grid (join code only for its staff)",
     )
     def get(self, request, grid_id: int):
-        grid = visible_grid(request.user, grid_id)
+        grid = permissions.require_view_grid(request.user, selectors.grid_with_worker(grid_id))
         if permissions.can_manage_grid(request.user, grid):
             return Response(GridStaffSerializer(grid).data)
         return Response(GridBriefSerializer(grid).data)
@@ -153,7 +144,9 @@ class GridMembersView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        grid = visible_grid(self.request.user, self.kwargs["grid_id"])
+        grid = permissions.require_view_grid(
+            self.request.user, selectors.grid_with_worker(self.kwargs["grid_id"])
+        )
         self.grid = grid
         self.is_staff_view = permissions.can_manage_grid(self.request.user, grid)
         return selectors.grid_members(grid=grid)
@@ -161,11 +154,8 @@ class GridMembersView(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         if self.is_staff_view:
-            access_log_record(
-                actor=request.user,
-                action="members.listed",
-                scope=f"grid:{self.grid.pk}",
-                detail={"count": len(response.data["results"])},
+            services.members_listed(
+                actor=request.user, grid=self.grid, count=len(response.data["results"])
             )
         return response
 

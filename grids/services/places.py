@@ -229,3 +229,12 @@ def role_revoke(
     access_log_record(
         actor=actor, action="role.revoked", subject=user, scope=scope, detail={"role": role}
     )
+
+
+def members_listed(*, actor: User, grid: Grid, count: int, page: str = "") -> None:
+    """Staff were shown a page of the grid's members with phones and rooms: the look is
+    written to the access log (pages and API alike)."""
+    detail: dict[str, int | str] = {"count": count}
+    if page:
+        detail["page"] = page
+    access_log_record(actor=actor, action="members.listed", scope=f"grid:{grid.pk}", detail=detail)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
-from core.services import access_log_record
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.forms import CommunityRoleForm, JoinCodeForm, JoinForm, RemoveForm
@@ -80,7 +79,7 @@ def join(request, code: str):
 
 
 def _managed_grid(request, grid_id: int) -> Grid:
-    grid = Grid.objects.select_related("community", "grid_worker").filter(pk=grid_id).first()
+    grid = selectors.grid_with_worker(grid_id)
     if grid is None or not permissions.can_manage_grid(request.user, grid):
         raise Http404(str(OutOfScope().message))
     return grid
@@ -95,12 +94,7 @@ def grid_manage(request, grid_id: int):
     if building.isdigit():
         members = members.filter(micro_grid_id=int(building))
     members = list(members[:500])
-    access_log_record(
-        actor=request.user,
-        action="members.listed",
-        scope=f"grid:{grid.pk}",
-        detail={"count": len(members), "page": "manage"},
-    )
+    services.members_listed(actor=request.user, grid=grid, count=len(members), page="manage")
     return render(
         request,
         "grids/manage.html",
