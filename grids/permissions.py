@@ -9,7 +9,6 @@ Rules:
 """
 
 from django.utils.translation import gettext as _
-from rest_framework import permissions as drf_permissions
 
 from grids.errors import NotAllowed, OutOfScope
 from grids.models import (
@@ -86,15 +85,21 @@ def require_manage_grid(user: User, grid: Grid | None) -> Grid:
     raise OutOfScope()
 
 
-def require_grant_roles(user: User, community: Community | None) -> Community:
-    if community is not None and can_grant_roles(user, community):
-        return community
-    if community is not None and (
+def _lives_or_works_in(user: User, community: Community) -> bool:
+    """A resident of one of its grids, or one of its grid workers: someone who may know the
+    community exists, and is told no (403) rather than that it does not (404)."""
+    return (
         Membership.objects.filter(
             user=user, grid__community=community, left_at__isnull=True
         ).exists()
         or Grid.objects.filter(community=community, grid_worker=user).exists()
-    ):
+    )
+
+
+def require_grant_roles(user: User, community: Community | None) -> Community:
+    if community is not None and can_grant_roles(user, community):
+        return community
+    if community is not None and _lives_or_works_in(user, community):
         raise NotAllowed(_("Only the community's cadres can appoint roles."))
     raise OutOfScope()
 
@@ -111,10 +116,12 @@ def require_read_post(user: User, post: Post | None) -> Post:
     deleted ones by nobody."""
     if post is None or post.state == ContentState.DELETED:
         raise OutOfScope()
-    require_view_grid(user, post.grid)
-    hidden = post.state == ContentState.HIDDEN
-    if hidden and post.author_id != user.pk and not can_manage_grid(user, post.grid):
+    if post.state == ContentState.HIDDEN and post.author_id != user.pk:
+        # Grid staff only: they read the grid's board too, so that is not asked again.
+        if can_manage_grid(user, post.grid):
+            return post
         raise OutOfScope()
+    require_view_grid(user, post.grid)
     return post
 
 
@@ -130,12 +137,7 @@ def can_publish_notice(user: User, community: Community) -> bool:
 def require_publish_notice(user: User, community: Community | None) -> Community:
     if community is not None and can_publish_notice(user, community):
         return community
-    if community is not None and (
-        Membership.objects.filter(
-            user=user, grid__community=community, left_at__isnull=True
-        ).exists()
-        or Grid.objects.filter(community=community, grid_worker=user).exists()
-    ):
+    if community is not None and _lives_or_works_in(user, community):
         raise NotAllowed(_("Only the community's cadres can publish notices."))
     raise OutOfScope()
 
@@ -169,10 +171,6 @@ def require_read_notice(user: User, notice: Notice | None) -> Notice:
     if user.is_authenticated and served.exists():
         return notice
     raise OutOfScope()
-
-
-class IsAuthenticated(drf_permissions.IsAuthenticated):
-    """DRF's check, named here so every API view states its permission in one place."""
 
 
 def badge_for(user: User, grid: Grid) -> str:

@@ -143,15 +143,6 @@ def post_for_payload(post_id: int) -> Post:
     return post
 
 
-def post_visible_to(*, viewer: User, post_id: int) -> Post | None:
-    """A post the viewer may open: visible, or their own, or any in a grid they manage."""
-    return (
-        Post.objects.select_related("grid", "author", "micro_grid", "notice")
-        .filter(pk=post_id)
-        .first()
-    )
-
-
 def events_after(*, grid_id: int, after: int, limit: int = EVENTS_PER_RESUME) -> list[BoardEvent]:
     return list(BoardEvent.objects.filter(grid_id=grid_id, seq__gt=after).order_by("seq")[:limit])
 
@@ -265,10 +256,6 @@ def notice_unread_members(*, notice: Notice, grid_id: int) -> list[Membership]:
         .select_related("user", "micro_grid")
         .order_by("micro_grid_id", "unit", "id")
     )
-
-
-def notice_read_by(*, notice: Notice, user: User) -> bool:
-    return NoticeRead.objects.filter(notice=notice, user=user).exists()
 
 
 def notices_read_summary(*, community_id: int, notices: Sequence[Notice]) -> dict[int, dict]:

@@ -160,6 +160,11 @@ def grid_by_id(grid_id: int) -> Grid | None:
     return Grid.objects.select_related("community").filter(pk=grid_id).first()
 
 
+def grid_with_worker(grid_id: int) -> Grid | None:
+    """A grid with its community and grid worker, as its pages and API show it."""
+    return Grid.objects.select_related("community", "grid_worker").filter(pk=grid_id).first()
+
+
 _GRID = Columns(Grid, "g")
 _GRID_FOR_VIEWER_SQL = Sql(
     """
