@@ -1,4 +1,4 @@
-"""Matching benchmark: mutualaid.selectors.offers_for_need and needs_for_offer on a
+"""Matching benchmark: mutualaid.selectors.matching.offers_for_need and needs_for_offer on a
 seeded city (6,000 grids, 100,000 open needs) at 10k, 100k and 1M open offers.
 
     .venv/bin/python benchmarks/matching.py                     # seeds on first use
@@ -74,13 +74,13 @@ def measure(argv: list[str]) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from grids.models import Mute
-    from mutualaid import selectors
     from mutualaid.models import Need, Offer
+    from mutualaid.selectors import matching, needs
 
     dbs = dict(zip(args.labels.split(","), args.dbs.split(","), strict=True))
     functions = {
-        "offers_for_need": selectors.offers_for_need,
-        "needs_for_offer": selectors.needs_for_offer,
+        "offers_for_need": matching.offers_for_need,
+        "needs_for_offer": matching.needs_for_offer,
     }
 
     def use(label: str) -> None:
@@ -107,7 +107,7 @@ def measure(argv: list[str]) -> None:
             assert m.item.category_id == item.category_id and other != me, (call, item.pk)
             assert m.item.state in open_states, (call, item.pk, m.item.pk, m.item.state)
 
-    # Which tier each query belongs to: the selectors' `_tiers` is wrapped (in this
+    # Which tier each query belongs to: the matching selectors' `_tiers` is wrapped (in this
     # untimed pass only) to note the tier it hands out, and each query takes the note.
     tiers_seen: dict = {}
 
@@ -119,15 +119,15 @@ def measure(argv: list[str]) -> None:
     captured: dict = {}
     for label in dbs:
         use(label)
-        needs = [
-            selectors.need_by_id(pk)
+        sampled_needs = [
+            needs.need_by_id(pk)
             for pk in sample_ids("mutualaid_need", seed_matching.OPEN_NEED, 9001)
         ]
-        offers = [
-            selectors.offer_by_id(pk)
+        sampled_offers = [
+            needs.offer_by_id(pk)
             for pk in sample_ids("mutualaid_offer", seed_matching.OPEN_OFFER, 9002)
         ]
-        items[label] = {"offers_for_need": needs, "needs_for_offer": offers}
+        items[label] = {"offers_for_need": sampled_needs, "needs_for_offer": sampled_offers}
         # First pass: the queries of every call (and the caches warmed).
         captured[label] = {}
         for call, fn in functions.items():
@@ -138,7 +138,7 @@ def measure(argv: list[str]) -> None:
                 with (
                     CaptureQueriesContext(connection) as queries,
                     connection.execute_wrapper(label_query),
-                    _traced_tiers(selectors, tiers_seen),
+                    _traced_tiers(matching, tiers_seen),
                 ):
                     matches = fn(item)
                 check(call, item, matches)
@@ -294,7 +294,7 @@ def _db_ms(row: dict) -> float:
 
 
 class _traced_tiers:
-    """Wrap `selectors._tiers` (when it exists) so each tier handed out is noted in `seen`:
+    """Wrap `matching._tiers` (when it exists) so each tier handed out is noted in `seen`:
     building, grid, community, then elsewhere 1, 2, … (nearest communities first)."""
 
     def __init__(self, selectors, seen: dict):

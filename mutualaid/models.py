@@ -45,7 +45,7 @@ class Campaign(models.Model):
 
     What a campaign counts is everything in its scope: every handover received in its
     area, of its kinds, inside its window, whether or not anyone attached their need or
-    offer to it (see `campaign_selectors`). Attaching is optional: it shows the campaign
+    offer to it (see `selectors/campaigns.py`). Attaching is optional: it shows the campaign
     on the card, and an offer attached to a campaign is a directed donation to its area.
     `version` grows with every change the dashboard shows, so live snapshots are ordered.
     """

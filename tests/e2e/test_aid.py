@@ -23,12 +23,12 @@ def building(transactional_db):
 def test_a_need_for_masks_is_matched_claimed_handed_over_and_the_card_says_fulfilled(
     asgi_server, ws_server, page_for, log_in, building, server_side
 ):
-    from mutualaid import services
+    from mutualaid.services import needs
 
     micro_grid, alice, bob = building
     masks = Category.objects.get(slug="masks")
     server_side(
-        services.offer_create, actor=bob, category_id=masks.pk, quantity=30, description="新买的"
+        needs.offer_create, actor=bob, category_id=masks.pk, quantity=30, description="新买的"
     )
 
     alice_page = page_for()

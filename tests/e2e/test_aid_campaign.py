@@ -27,7 +27,7 @@ def community(transactional_db):
 def test_a_cadre_starts_a_mask_campaign_and_its_dashboard_follows_a_handover_live(
     asgi_server, ws_server, page_for, log_in, community, server_side
 ):
-    from mutualaid import services
+    from mutualaid.services import claims, needs
 
     grid, giver, receiver, cadre = community
     masks = Category.objects.get(slug="masks")
@@ -52,9 +52,9 @@ def test_a_cadre_starts_a_mask_campaign_and_its_dashboard_follows_a_handover_liv
     cadre_page.evaluate("window.stillTheSamePage = true")
 
     # A neighbour with spare masks gives them; the receiver shows her code at the door.
-    offer = server_side(services.offer_create, actor=giver, category_id=masks.pk, quantity=12_430)
-    claim = server_side(services.claim_request, actor=receiver, offer_id=offer.pk, quantity=12_430)
-    server_side(services.claim_accept, actor=giver, claim_id=claim.pk)
+    offer = server_side(needs.offer_create, actor=giver, category_id=masks.pk, quantity=12_430)
+    claim = server_side(claims.claim_request, actor=receiver, offer_id=offer.pk, quantity=12_430)
+    server_side(claims.claim_accept, actor=giver, claim_id=claim.pk)
     giver_page = page_for()
     log_in(giver_page, asgi_server, giver.national_phone, PASSWORD)
     giver_page.goto(f"{asgi_server}/mutual-aid/claims/{claim.pk}/")

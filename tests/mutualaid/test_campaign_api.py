@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from mutualaid import services
 from mutualaid.models import Campaign, Category
+from mutualaid.services import claims, needs
 from points.services import points_visibility_set
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +46,10 @@ def test_a_cadre_starts_a_campaign_and_residents_follow_its_figures(world, masks
     assert body["dashboard"]["handed_over"] == 0 and body["dashboard"]["progress"] == 0
 
     points_visibility_set(user=world.resident_a2, public=True)
-    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=12_430)
-    claim = services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=12_430)
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
-    services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=12_430)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=12_430)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
 
     seen = api(world.resident_b).get(f"/api/v1/aid/campaigns/{campaign_id}/").json()
     assert seen["can_manage"] is False

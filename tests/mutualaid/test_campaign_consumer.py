@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from community.asgi import application
-from mutualaid import campaign_services, services
 from mutualaid.models import Category
+from mutualaid.services import campaigns, claims, needs
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -48,7 +48,7 @@ async def open_dashboard(campaign_id, *, user=None, origin=ORIGIN):
 
 def start(world):
     masks = Category.objects.get(slug="masks")
-    campaign = campaign_services.campaign_create(
+    campaign = campaigns.campaign_create(
         actor=world.cadre_east,
         community_id=world.east.pk,
         title="口罩援助",
@@ -60,10 +60,10 @@ def start(world):
 
 
 def hand_over(giver, receiver, masks, quantity):
-    offer = services.offer_create(actor=giver, category_id=masks.pk, quantity=quantity)
-    claim = services.claim_request(actor=receiver, offer_id=offer.pk, quantity=quantity)
-    services.claim_accept(actor=giver, claim_id=claim.pk)
-    services.claim_confirm(actor=giver, claim_id=claim.pk, code=claim.handover_code)
+    offer = needs.offer_create(actor=giver, category_id=masks.pk, quantity=quantity)
+    claim = claims.claim_request(actor=receiver, offer_id=offer.pk, quantity=quantity)
+    claims.claim_accept(actor=giver, claim_id=claim.pk)
+    claims.claim_confirm(actor=giver, claim_id=claim.pk, code=claim.handover_code)
 
 
 async def test_a_resident_gets_a_snapshot_and_a_new_one_after_a_handover(world):

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from core.models import AccessLog
-from mutualaid import campaign_services, services
 from mutualaid.models import Campaign, Category, Need
+from mutualaid.services import campaigns, claims, needs
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def masks():
 
 
 def start(world, masks, **kwargs) -> Campaign:
-    return campaign_services.campaign_create(
+    return campaigns.campaign_create(
         actor=world.cadre_east,
         community_id=world.east.pk,
         title="口罩援助",
@@ -70,10 +70,10 @@ def test_a_bad_form_is_shown_again_with_the_reason(client, world, masks):
 
 def test_residents_follow_a_campaign_but_cannot_start_or_close_one(client, world, masks):
     campaign = start(world, masks, target_quantity=20000)
-    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=12430)
-    claim = services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=12430)
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
-    services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=12430)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=12430)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
     client.force_login(world.resident_b)
     tab = client.get("/mutual-aid/").content.decode()
     assert f'href="/mutual-aid/campaigns/{campaign.pk}/"' in tab
@@ -123,11 +123,11 @@ def test_a_need_joins_a_running_campaign_from_the_ask_form(client, world, masks)
 
 
 def test_the_grid_worker_sees_urgent_needs_still_waiting_with_who_and_where(client, world, masks):
-    old = services.need_create(
+    old = needs.need_create(
         actor=world.resident_a, category_id=masks.pk, quantity=20, urgency="urgent"
     )
     Need.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=9))
-    fresh = services.need_create(
+    fresh = needs.need_create(
         actor=world.resident_a2, category_id=masks.pk, quantity=2, urgency="urgent"
     )
     client.force_login(world.worker_a)

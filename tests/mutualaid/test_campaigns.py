@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from grids.models import Grid, Post
-from mutualaid import campaign_selectors, campaign_services, selectors, services
 from mutualaid.errors import (
     AidInvalid,
     CampaignClosed,
@@ -16,6 +15,10 @@ from mutualaid.errors import (
 )
 from mutualaid.events import campaign_group
 from mutualaid.models import Campaign, Category, Claim
+from mutualaid.selectors import campaigns as campaign_selectors
+from mutualaid.selectors import matching
+from mutualaid.selectors import needs as need_selectors
+from mutualaid.services import campaigns, claims, needs
 from points.services import points_visibility_set
 from residents.models import Notification
 from tests.factories import MembershipFactory
@@ -42,21 +45,21 @@ def campaign(world, *categories, **kwargs) -> Campaign:
         "ends_at": timezone.now() + timedelta(days=14),
         **kwargs,
     }
-    return campaign_services.campaign_create(**values)
+    return campaigns.campaign_create(**values)
 
 
 def handover(giver, receiver, category, quantity, *, need=None, **offer_kwargs) -> Claim:
-    offer = services.offer_create(
+    offer = needs.offer_create(
         actor=giver, category_id=category.pk, quantity=quantity, **offer_kwargs
     )
-    claim = services.claim_request(
+    claim = claims.claim_request(
         actor=receiver,
         offer_id=offer.pk,
         quantity=quantity,
         need_id=need.pk if need is not None else None,
     )
-    services.claim_accept(actor=giver, claim_id=claim.pk)
-    return services.claim_confirm(actor=giver, claim_id=claim.pk, code=claim.handover_code)
+    claims.claim_accept(actor=giver, claim_id=claim.pk)
+    return claims.claim_confirm(actor=giver, claim_id=claim.pk, code=claim.handover_code)
 
 
 def figures(c: Campaign) -> dict:
@@ -98,9 +101,9 @@ def test_only_the_cadres_of_that_community_run_its_campaigns(world, masks):
     c = campaign(world, masks)
     for outsider in (world.cadre_west, world.resident_c):
         with pytest.raises(NotFound):
-            campaign_services.campaign_close(actor=outsider, campaign_id=c.pk)
+            campaigns.campaign_close(actor=outsider, campaign_id=c.pk)
     with pytest.raises(NotAllowed):
-        campaign_services.campaign_update(actor=world.resident_a, campaign_id=c.pk, title="改名")
+        campaigns.campaign_update(actor=world.resident_a, campaign_id=c.pk, title="改名")
     assert campaign(world, masks, actor=world.admin).pk  # admins may
 
 
@@ -136,19 +139,19 @@ def test_a_target_needs_kinds_of_one_unit(world, masks, medicine):
 
 def test_a_closed_campaign_cannot_be_changed_or_closed_again(world, masks):
     c = campaign(world, masks)
-    campaign_services.campaign_close(actor=world.cadre_east, campaign_id=c.pk)
+    campaigns.campaign_close(actor=world.cadre_east, campaign_id=c.pk)
     c.refresh_from_db()
     assert c.state == "closed" and c.closed_at is not None
     with pytest.raises(CampaignClosed) as refused:
-        campaign_services.campaign_close(actor=world.cadre_east, campaign_id=c.pk)
+        campaigns.campaign_close(actor=world.cadre_east, campaign_id=c.pk)
     assert refused.value.status == 409
     with pytest.raises(CampaignClosed):
-        campaign_services.campaign_update(actor=world.cadre_east, campaign_id=c.pk, title="再来")
+        campaigns.campaign_update(actor=world.cadre_east, campaign_id=c.pk, title="再来")
 
 
 def test_updating_keeps_what_is_not_given_and_can_drop_the_target(world, masks):
     c = campaign(world, masks, target_quantity=500)
-    campaign_services.campaign_update(
+    campaigns.campaign_update(
         actor=world.cadre_east,
         campaign_id=c.pk,
         title="口罩援助（二期）",
@@ -157,9 +160,7 @@ def test_updating_keeps_what_is_not_given_and_can_drop_the_target(world, masks):
     c.refresh_from_db()
     assert (c.title, c.target_quantity) == ("口罩援助（二期）", 500)
     assert [g.pk for g in c.grids.all()] == [world.grid_a.pk]
-    campaign_services.campaign_update(
-        actor=world.cadre_east, campaign_id=c.pk, target_quantity=None
-    )
+    campaigns.campaign_update(actor=world.cadre_east, campaign_id=c.pk, target_quantity=None)
     c.refresh_from_db()
     assert c.target_quantity is None and c.version == 2
 
@@ -169,7 +170,7 @@ def test_updating_keeps_what_is_not_given_and_can_drop_the_target(world, masks):
 
 def test_the_dashboard_counts_handovers_received_in_its_scope_only(world, masks, medicine):
     c = campaign(world, masks, target_quantity=100, grid_ids=[world.grid_a.pk])
-    need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=30)
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=30)
     handover(world.resident_b, world.resident_a, masks, 30, need=need)  # giver from grid B: counts
     handover(world.resident_c, world.resident_a2, masks, 12)  # giver from the west, no need: counts
     handover(world.resident_a, world.resident_b, masks, 7)  # received in grid B: outside
@@ -189,17 +190,17 @@ def test_handovers_before_the_start_or_after_the_close_are_not_counted(world, ma
     before = handover(world.resident_a2, world.resident_a, masks, 5)
     Claim.objects.filter(pk=before.pk).update(closed_at=c.starts_at - timedelta(minutes=1))
     handover(world.resident_a2, world.resident_a, masks, 8)
-    campaign_services.campaign_close(actor=world.cadre_east, campaign_id=c.pk)
+    campaigns.campaign_close(actor=world.cadre_east, campaign_id=c.pk)
     handover(world.resident_a2, world.resident_a, masks, 100)
     assert figures(c)["handed_over"] == {"口罩": 8}
 
 
 def test_attaching_is_optional_everything_in_scope_counts(world, masks):
     c = campaign(world, masks)
-    attached = services.need_create(
+    attached = needs.need_create(
         actor=world.resident_a, category_id=masks.pk, quantity=4, campaign_id=c.pk
     )
-    plain = services.need_create(actor=world.resident_b, category_id=masks.pk, quantity=6)
+    plain = needs.need_create(actor=world.resident_b, category_id=masks.pk, quantity=6)
     assert attached.campaign == c and plain.campaign is None
     handover(world.resident_a2, world.resident_a, masks, 4, need=attached)
     handover(world.resident_a2, world.resident_b, masks, 6, need=plain)
@@ -209,23 +210,21 @@ def test_attaching_is_optional_everything_in_scope_counts(world, masks):
 
 def test_a_partly_given_need_is_not_yet_met(world, masks):
     c = campaign(world, masks)
-    n = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=10)
+    n = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=10)
     handover(world.resident_a2, world.resident_a, masks, 4, need=n)
     assert (figures(c)["handed_over"], figures(c)["needs_met"]) == ({"口罩": 4}, 0)
 
 
 def test_open_urgent_needs_are_counted_by_grid(world, masks, medicine):
     c = campaign(world, masks)
-    services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=2, urgency="urgent")
-    services.need_create(
-        actor=world.resident_a2, category_id=masks.pk, quantity=2, urgency="urgent"
-    )
-    services.need_create(actor=world.resident_b, category_id=masks.pk, quantity=2, urgency="urgent")
-    services.need_create(actor=world.resident_b, category_id=masks.pk, quantity=2)  # not urgent
-    services.need_create(
+    needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=2, urgency="urgent")
+    needs.need_create(actor=world.resident_a2, category_id=masks.pk, quantity=2, urgency="urgent")
+    needs.need_create(actor=world.resident_b, category_id=masks.pk, quantity=2, urgency="urgent")
+    needs.need_create(actor=world.resident_b, category_id=masks.pk, quantity=2)  # not urgent
+    needs.need_create(
         actor=world.resident_b, category_id=medicine.pk, quantity=2, urgency="urgent"
     )  # another kind
-    services.need_create(actor=world.resident_c, category_id=masks.pk, quantity=2, urgency="urgent")
+    needs.need_create(actor=world.resident_c, category_id=masks.pk, quantity=2, urgency="urgent")
     assert figures(c)["urgent"] == {world.grid_a.name: 2, world.grid_b.name: 1}
 
 
@@ -254,7 +253,7 @@ def test_the_dashboard_costs_the_same_queries_for_any_size(
         points_visibility_set(user=giver, public=True)
         handover(giver, world.resident_a, masks, 3)
         handover(giver, world.resident_a, medicine, 1)
-        services.need_create(actor=giver, category_id=masks.pk, quantity=1, urgency="urgent")
+        needs.need_create(actor=giver, category_id=masks.pk, quantity=1, urgency="urgent")
     with django_assert_num_queries(6):
         dashboard = campaign_selectors.campaign_dashboard(c.pk)
     assert dashboard.handed_over == 12 and len(dashboard.top_givers) == 3
@@ -297,17 +296,17 @@ def test_only_campaigns_covering_the_receivers_grid_hear_of_a_handover(world, ma
 
 def test_an_offer_given_to_a_campaign_serves_only_its_area(world, masks):
     c = campaign(world, masks, grid_ids=[world.grid_a.pk])
-    offer = services.offer_create(
+    offer = needs.offer_create(
         actor=world.resident_a2, category_id=masks.pk, quantity=10, campaign_id=c.pk
     )
     assert offer.campaign == c
-    b_need = services.need_create(actor=world.resident_b, category_id=masks.pk, quantity=2)
-    a_need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=2)
-    assert [m.item.pk for m in selectors.needs_for_offer(offer)] == [a_need.pk]
-    assert offer.pk not in [m.item.pk for m in selectors.offers_for_need(b_need)]
+    b_need = needs.need_create(actor=world.resident_b, category_id=masks.pk, quantity=2)
+    a_need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=2)
+    assert [m.item.pk for m in matching.needs_for_offer(offer)] == [a_need.pk]
+    assert offer.pk not in [m.item.pk for m in matching.offers_for_need(b_need)]
     with pytest.raises(NotAllowed):
-        services.claim_request(actor=world.resident_b, offer_id=offer.pk, quantity=2)
-    claim = services.claim_request(
+        claims.claim_request(actor=world.resident_b, offer_id=offer.pk, quantity=2)
+    claim = claims.claim_request(
         actor=world.resident_a, offer_id=offer.pk, quantity=2, need_id=a_need.pk
     )
     assert claim.grid == world.grid_a
@@ -316,22 +315,22 @@ def test_an_offer_given_to_a_campaign_serves_only_its_area(world, masks):
 def test_only_a_running_campaign_of_that_kind_and_area_can_be_joined(world, masks, medicine):
     c = campaign(world, masks, grid_ids=[world.grid_a.pk])
     with pytest.raises(CampaignInvalid):  # another kind
-        services.need_create(
+        needs.need_create(
             actor=world.resident_a, category_id=medicine.pk, quantity=1, campaign_id=c.pk
         )
     with pytest.raises(CampaignInvalid):  # another grid
-        services.need_create(
+        needs.need_create(
             actor=world.resident_b, category_id=masks.pk, quantity=1, campaign_id=c.pk
         )
-    campaign_services.campaign_close(actor=world.cadre_east, campaign_id=c.pk)
+    campaigns.campaign_close(actor=world.cadre_east, campaign_id=c.pk)
     with pytest.raises(CampaignInvalid):  # over
-        services.offer_create(
+        needs.offer_create(
             actor=world.resident_a, category_id=masks.pk, quantity=1, campaign_id=c.pk
         )
 
 
 def test_an_offer_for_one_neighbour_is_theirs_alone_and_private(world, masks):
-    offer = services.offer_create(
+    offer = needs.offer_create(
         actor=world.resident_a2,
         category_id=masks.pk,
         quantity=5,
@@ -341,21 +340,23 @@ def test_an_offer_for_one_neighbour_is_theirs_alone_and_private(world, masks):
     told = Notification.objects.get(user=world.resident_b, type="aid.offer_for_you")
     assert told.payload["offer_id"] == offer.pk
     with pytest.raises(NotFound):  # others cannot even see it
-        services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=1)
-    listed = selectors.offers_nearby(viewer=world.resident_a, community_id=world.east.pk)
+        claims.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=1)
+    listed = need_selectors.offers_nearby(viewer=world.resident_a, community_id=world.east.pk)
     assert offer not in listed
-    assert offer in selectors.offers_nearby(viewer=world.resident_b, community_id=world.east.pk)
-    n = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=1)
-    assert offer.pk not in [m.item.pk for m in selectors.offers_for_need(n)]
-    claim = services.claim_request(actor=world.resident_b, offer_id=offer.pk, quantity=5)
+    assert offer in need_selectors.offers_nearby(
+        viewer=world.resident_b, community_id=world.east.pk
+    )
+    n = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=1)
+    assert offer.pk not in [m.item.pk for m in matching.offers_for_need(n)]
+    claim = claims.claim_request(actor=world.resident_b, offer_id=offer.pk, quantity=5)
     assert claim.receiver == world.resident_b
 
 
 def test_a_donation_goes_to_one_target_and_to_a_neighbour_of_the_community(world, masks):
     c = campaign(world, masks)
-    n = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=1)
+    n = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=1)
     with pytest.raises(AidInvalid):
-        services.offer_create(
+        needs.offer_create(
             actor=world.resident_a2,
             category_id=masks.pk,
             quantity=1,
@@ -364,7 +365,7 @@ def test_a_donation_goes_to_one_target_and_to_a_neighbour_of_the_community(world
         )
     for person in (world.resident_c, world.outsider, world.resident_a2):
         with pytest.raises(AidInvalid):  # another community, nobody's neighbour, oneself
-            services.offer_create(
+            needs.offer_create(
                 actor=world.resident_a2, category_id=masks.pk, quantity=1, for_person_id=person.pk
             )
 

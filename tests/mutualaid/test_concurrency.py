@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connections
 
-from mutualaid import services
 from mutualaid.errors import ClaimOverQuantity, NeedOverQuantity
 from mutualaid.models import Category, Claim, Offer
+from mutualaid.services import claims, needs
 from tests.factories import MembershipFactory
 from tests.residents.test_stream_order import postgres_or_skip
 
@@ -40,15 +40,15 @@ def test_fifty_concurrent_accepts_on_ten_masks_reserve_at_most_ten(world):
     postgres_or_skip()
     masks = Category.objects.get(slug="masks")
     giver = world.resident_a
-    offer = services.offer_create(actor=giver, category_id=masks.pk, quantity=10)
+    offer = needs.offer_create(actor=giver, category_id=masks.pk, quantity=10)
     receivers = [MembershipFactory(micro_grid=world.buildings["a"][1]).user for _ in range(50)]
-    claims = [
-        services.claim_request(actor=r, offer_id=offer.pk, quantity=1 + i % 3)
+    requested = [
+        claims.claim_request(actor=r, offer_id=offer.pk, quantity=1 + i % 3)
         for i, r in enumerate(receivers)
     ]
 
     results = run_together(
-        [lambda c=c: services.claim_accept(actor=giver, claim_id=c.pk) for c in claims]
+        [lambda c=c: claims.claim_accept(actor=giver, claim_id=c.pk) for c in requested]
     )
 
     accepted = [r for r in results if isinstance(r, Claim)]
@@ -65,17 +65,17 @@ def test_fifty_concurrent_accepts_on_ten_masks_reserve_at_most_ten(world):
 def test_concurrent_gifts_never_overfill_a_need(world):
     postgres_or_skip()
     masks = Category.objects.get(slug="masks")
-    need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=5)
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=5)
     givers = [MembershipFactory(micro_grid=world.buildings["a"][1]).user for _ in range(10)]
-    offers = [services.offer_create(actor=g, category_id=masks.pk, quantity=3) for g in givers]
-    claims = [
-        services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2, need_id=need.pk)
+    offers = [needs.offer_create(actor=g, category_id=masks.pk, quantity=3) for g in givers]
+    requested = [
+        claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2, need_id=need.pk)
         for o in offers
     ]
     results = run_together(
         [
-            lambda c=c, g=g: services.claim_accept(actor=g, claim_id=c.pk)
-            for c, g in zip(claims, givers, strict=True)
+            lambda c=c, g=g: claims.claim_accept(actor=g, claim_id=c.pk)
+            for c, g in zip(requested, givers, strict=True)
         ]
     )
     accepted = [r for r in results if isinstance(r, Claim)]
@@ -93,15 +93,15 @@ def test_concurrent_gifts_never_overfill_a_need(world):
 def test_a_cancel_racing_a_handover_ends_in_exactly_one_of_them(world):
     postgres_or_skip()
     masks = Category.objects.get(slug="masks")
-    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=4)
-    claim = services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=4)
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=4)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=4)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
     results = run_together(
         [
-            lambda: services.claim_confirm(
+            lambda: claims.claim_confirm(
                 actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code
             ),
-            lambda: services.claim_cancel(actor=world.resident_a, claim_id=claim.pk),
+            lambda: claims.claim_cancel(actor=world.resident_a, claim_id=claim.pk),
         ]
     )
     claim.refresh_from_db()
@@ -124,17 +124,17 @@ def test_a_stale_claim_expiring_while_it_is_handed_over_ends_in_exactly_one(worl
     from points.models import PointsEntry
 
     masks = Category.objects.get(slug="masks")
-    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=6)
-    claim = services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=6)
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
-    later = timezone.now() + services.ACCEPTED_CLAIM_TTL + timedelta(minutes=1)
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=6)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=6)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    later = timezone.now() + claims.ACCEPTED_CLAIM_TTL + timedelta(minutes=1)
 
     results = run_together(
         [
-            lambda: services.claim_confirm(
+            lambda: claims.claim_confirm(
                 actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code
             ),
-            lambda: services.aid_expire(now=later),
+            lambda: claims.aid_expire(now=later),
         ]
     )
 
@@ -162,16 +162,16 @@ def test_offers_and_needs_expiring_while_claims_are_accepted_keep_their_books(wo
 
     masks = Category.objects.get(slug="masks")
     soon = timezone.now() + timedelta(minutes=5)
-    need = services.need_create(
+    need = needs.need_create(
         actor=world.resident_a, category_id=masks.pk, quantity=10, expires_at=soon
     )
     givers = [MembershipFactory(micro_grid=world.buildings["a"][1]).user for _ in range(6)]
     offers = [
-        services.offer_create(actor=g, category_id=masks.pk, quantity=3, expires_at=soon)
+        needs.offer_create(actor=g, category_id=masks.pk, quantity=3, expires_at=soon)
         for g in givers
     ]
-    claims = [
-        services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2, need_id=need.pk)
+    requested = [
+        claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2, need_id=need.pk)
         for o in offers
     ]
     after = soon + timedelta(minutes=1)
@@ -179,10 +179,10 @@ def test_offers_and_needs_expiring_while_claims_are_accepted_keep_their_books(wo
     results = run_together(
         [
             *(
-                lambda c=c, g=g: services.claim_accept(actor=g, claim_id=c.pk)
-                for c, g in zip(claims, givers, strict=True)
+                lambda c=c, g=g: claims.claim_accept(actor=g, claim_id=c.pk)
+                for c, g in zip(requested, givers, strict=True)
             ),
-            lambda: services.aid_expire(now=after),
+            lambda: claims.aid_expire(now=after),
         ]
     )
 

@@ -5,8 +5,9 @@ from django.utils import translation
 
 from core import geo
 from grids.models import Community
-from mutualaid import selectors, services
 from mutualaid.models import Category, Offer
+from mutualaid.selectors import matching
+from mutualaid.services import needs
 from tests.factories import CommunityFactory, GridFactory, MembershipFactory, MicroGridFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +41,13 @@ def test_other_communities_come_nearest_first_then_those_without_a_point(world):
     place(near, JIAXING[0] + 0.018, JIAXING[1])  # ~2 km north
     # Oldest first would put them far, unknown, near: distance must win.
     for community in (far, unknown, near):
-        services.offer_create(actor=giver_in(community), category_id=masks.pk, quantity=5)
-    need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=3)
+        needs.offer_create(actor=giver_in(community), category_id=masks.pk, quantity=5)
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=3)
 
-    matches = selectors.offers_for_need(need)
+    matches = matching.offers_for_need(need)
 
     assert [m.item.grid.community_id for m in matches] == [near.pk, far.pk, unknown.pk]
-    assert [m.tier for m in matches] == [selectors.ELSEWHERE] * 3
+    assert [m.tier for m in matches] == [matching.ELSEWHERE] * 3
     assert 1900 < matches[0].distance_m < 2100 and 9900 < matches[1].distance_m < 10100
     assert matches[2].distance_m is None
     with translation.override("en"):
@@ -64,14 +65,14 @@ def test_buildings_with_points_say_how_far_in_rounded_metres(world):
     other.latitude, other.longitude = JIAXING[0] + 0.0027, JIAXING[1]  # ~300 m
     other.save()
     giver = world.resident_a2  # lives in the other building of grid A
-    offer = services.offer_create(actor=giver, category_id=masks.pk, quantity=5)
-    need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=2)
+    offer = needs.offer_create(actor=giver, category_id=masks.pk, quantity=5)
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=2)
 
-    (match,) = selectors.offers_for_need(need)
-    assert match.item == offer and match.tier == selectors.SAME_GRID
+    (match,) = matching.offers_for_need(need)
+    assert match.item == offer and match.tier == matching.SAME_GRID
     with translation.override("zh-hans"):
         assert match.reason == "同网格 · 约 300 米"
-    (back,) = selectors.needs_for_offer(offer)
+    (back,) = matching.needs_for_offer(offer)
     assert back.distance_m == match.distance_m
 
 
@@ -88,8 +89,8 @@ def test_a_map_point_sharpens_the_distance_but_is_never_shown(world, client):
     assert response.status_code == 201, response.content
     assert "latitude" not in response.content.decode()
     offer = Offer.objects.get(pk=response.json()["id"])
-    need = services.need_create(actor=world.members["b"][0].user, category_id=masks.pk, quantity=1)
-    (match,) = selectors.offers_for_need(need)
+    need = needs.need_create(actor=world.members["b"][0].user, category_id=masks.pk, quantity=1)
+    (match,) = matching.offers_for_need(need)
     assert match.item == offer and 450 < match.distance_m < 550
     # Neighbours looking at the offer see neither the point nor the distance's inputs.
     client.force_login(world.members["b"][0].user)

@@ -3,15 +3,15 @@
 import pytest
 
 from grids.models import Post
-from mutualaid import services
 from mutualaid.models import Category, Claim, Need
+from mutualaid.services import claims, needs
 
 pytestmark = pytest.mark.django_db
 
 
 def test_asking_from_the_tab_creates_a_need_and_shows_its_matches(client, world):
     masks = Category.objects.get(slug="masks")
-    services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=30)
+    needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=30)
     client.force_login(world.resident_a)
     response = client.post(
         "/mutual-aid/",
@@ -26,8 +26,8 @@ def test_asking_from_the_tab_creates_a_need_and_shows_its_matches(client, world)
 
 def test_claiming_and_handing_over_from_the_pages_marks_the_board_card(client, world):
     masks = Category.objects.get(slug="masks")
-    need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=20)
-    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=20)
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=20)
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=20)
     client.force_login(world.resident_a)
     client.post(f"/mutual-aid/offers/{offer.pk}/claim/", {"quantity": 20, "need": need.pk})
     claim = Claim.objects.get()
@@ -51,15 +51,15 @@ def test_without_a_home_grid_the_tab_says_how_to_join(client, world):
 
 def test_someone_elses_claim_page_does_not_exist(client, world):
     masks = Category.objects.get(slug="masks")
-    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=2)
-    claim = services.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=1)
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=2)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=1)
     client.force_login(world.resident_b)
     assert client.get(f"/mutual-aid/claims/{claim.pk}/").status_code == 404
 
 
 def test_a_requester_cancels_from_the_need_page_and_others_cannot(client, world):
     masks = Category.objects.get(slug="masks")
-    need = services.need_create(actor=world.resident_a, category_id=masks.pk, quantity=3)
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=3)
     client.force_login(world.resident_a2)
     client.post(f"/mutual-aid/needs/{need.pk}/cancel/")
     need.refresh_from_db()
@@ -76,7 +76,7 @@ def test_a_requester_cancels_from_the_need_page_and_others_cannot(client, world)
 
 def test_a_giver_withdraws_from_the_offer_page(client, world):
     masks = Category.objects.get(slug="masks")
-    offer = services.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=3)
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=3)
     client.force_login(world.resident_a2)
     client.post(f"/mutual-aid/offers/{offer.pk}/withdraw/")
     offer.refresh_from_db()

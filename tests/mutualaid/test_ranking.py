@@ -7,8 +7,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mutualaid import selectors
 from mutualaid.models import Category, Need, Offer
+from mutualaid.selectors import matching
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_nearer_always_ranks_first_and_nothing_spent_or_expired_is_returned(worl
                 created_at=now - timedelta(minutes=age),
             )
         )
-    ranked = selectors.offers_for_need(need, limit=50)
+    ranked = matching.offers_for_need(need, limit=50)
     tiers = {"building": 0, "grid": 1, "community": 2, "elsewhere": 3}
     got = [(m.tier, m.item.created_at, m.item.pk) for m in ranked]
     assert got == sorted(got), "nearer first; within a tier, who waited longest first"

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from grids.models import Post
 from grids.services import moderation
-from mutualaid import campaign_services, selectors, services
 from mutualaid.errors import (
     AidInvalid,
     ClaimOverQuantity,
@@ -18,6 +17,9 @@ from mutualaid.errors import (
     TransitionRefused,
 )
 from mutualaid.models import Category, Claim, Need, Offer
+from mutualaid.selectors import matching
+from mutualaid.selectors import needs as need_selectors
+from mutualaid.services import campaigns, claims, needs
 from residents.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +31,11 @@ def masks(db):
 
 
 def need(world, user, masks, quantity=20, **kwargs):
-    return services.need_create(actor=user, category_id=masks.pk, quantity=quantity, **kwargs)
+    return needs.need_create(actor=user, category_id=masks.pk, quantity=quantity, **kwargs)
 
 
 def offer(world, user, masks, quantity=10, **kwargs):
-    return services.offer_create(actor=user, category_id=masks.pk, quantity=quantity, **kwargs)
+    return needs.offer_create(actor=user, category_id=masks.pk, quantity=quantity, **kwargs)
 
 
 def test_the_categories_are_seeded():
@@ -73,7 +75,7 @@ def test_a_need_is_matched_nearest_first_with_a_reason(world, masks):
     grid = offer(world, world.resident_a2, masks)
     building = offer(world, building_mate, masks)
     n = need(world, world.resident_a, masks)
-    ranked = selectors.offers_for_need(n)
+    ranked = matching.offers_for_need(n)
     assert [m.item.pk for m in ranked] == [building.pk, grid.pk, community.pk, far.pk]
     assert [m.reason for m in ranked] == ["同楼栋", "同网格", "同社区", "其他社区"]
 
@@ -98,25 +100,25 @@ def test_nothing_expired_exhausted_own_or_muted_is_matched(world, masks):
     moderation.mute_set(actor=world.resident_a, user_id=world.resident_b.pk)
     exhausted = offer(world, world.resident_c, masks, quantity=1)
     Offer.objects.filter(pk=exhausted.pk).update(given=1)
-    assert selectors.offers_for_need(n) == []
+    assert matching.offers_for_need(n) == []
     Offer.objects.filter(pk=exhausted.pk).update(given=0)
-    assert [m.item.pk for m in selectors.offers_for_need(n)] == [exhausted.pk]
+    assert [m.item.pk for m in matching.offers_for_need(n)] == [exhausted.pk]
     assert own.pk and muted.pk
 
 
 def test_the_whole_claim_story_moves_quantities_and_marks_the_card(world, masks):
     n = need(world, world.resident_a, masks, quantity=20)
     o = offer(world, world.resident_a2, masks, quantity=30)
-    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=20, need_id=n.pk)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=20, need_id=n.pk)
     assert Notification.objects.filter(user=world.resident_a2, type="aid.claim_requested").exists()
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
     o.refresh_from_db()
     n.refresh_from_db()
     assert (o.reserved, o.available, o.state) == (20, 10, "partly_claimed")
     assert (n.matched, n.state) == (20, "matched")
     with pytest.raises(HandoverCodeWrong):
-        services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code="000000x")
-    services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
+        claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code="000000x")
+    claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
     claim.refresh_from_db()
     o.refresh_from_db()
     n.refresh_from_db()
@@ -128,12 +130,12 @@ def test_the_whole_claim_story_moves_quantities_and_marks_the_card(world, masks)
 
 def test_both_taps_also_complete_a_handover(world, masks):
     o = offer(world, world.resident_a2, masks, quantity=5)
-    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5)
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
-    services.claim_confirm(actor=world.resident_a, claim_id=claim.pk)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    claims.claim_confirm(actor=world.resident_a, claim_id=claim.pk)
     claim.refresh_from_db()
     assert claim.state == "accepted"
-    services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk)
+    claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk)
     o.refresh_from_db()
     assert (o.given, o.state) == (5, "exhausted")
 
@@ -141,44 +143,44 @@ def test_both_taps_also_complete_a_handover(world, masks):
 def test_cancelling_an_accepted_claim_releases_the_reservation(world, masks):
     n = need(world, world.resident_a, masks, quantity=8)
     o = offer(world, world.resident_a2, masks, quantity=8)
-    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=8, need_id=n.pk)
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
-    services.claim_cancel(actor=world.resident_a, claim_id=claim.pk)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=8, need_id=n.pk)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    claims.claim_cancel(actor=world.resident_a, claim_id=claim.pk)
     o.refresh_from_db()
     n.refresh_from_db()
     assert (o.reserved, o.state, n.matched, n.state) == (0, "open", 0, "open")
     with pytest.raises(TransitionRefused):
-        services.claim_confirm(actor=world.resident_a2, claim_id=claim.pk)
+        claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk)
     with pytest.raises(TransitionRefused):
-        services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+        claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
 
 
 def test_every_illegal_claim_move_is_refused(world, masks):
     o = offer(world, world.resident_a2, masks, quantity=5)
-    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=2)
     with pytest.raises(TransitionRefused):
-        services.claim_confirm(actor=world.resident_a, claim_id=claim.pk)  # not accepted yet
+        claims.claim_confirm(actor=world.resident_a, claim_id=claim.pk)  # not accepted yet
     with pytest.raises(NotFound):
-        services.claim_accept(actor=world.resident_a, claim_id=claim.pk)  # not the giver
-    services.claim_decline(actor=world.resident_a2, claim_id=claim.pk)
+        claims.claim_accept(actor=world.resident_a, claim_id=claim.pk)  # not the giver
+    claims.claim_decline(actor=world.resident_a2, claim_id=claim.pk)
     for move in (
-        lambda: services.claim_accept(actor=world.resident_a2, claim_id=claim.pk),
-        lambda: services.claim_decline(actor=world.resident_a2, claim_id=claim.pk),
-        lambda: services.claim_cancel(actor=world.resident_a, claim_id=claim.pk),
+        lambda: claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk),
+        lambda: claims.claim_decline(actor=world.resident_a2, claim_id=claim.pk),
+        lambda: claims.claim_cancel(actor=world.resident_a, claim_id=claim.pk),
     ):
         with pytest.raises(TransitionRefused):
             move()
     with pytest.raises(NotFound):
-        services.claim_cancel(actor=world.resident_b, claim_id=claim.pk)
+        claims.claim_cancel(actor=world.resident_b, claim_id=claim.pk)
 
 
 def test_asking_more_than_is_left_is_a_clear_conflict(world, masks):
     o = offer(world, world.resident_a2, masks, quantity=3)
     with pytest.raises(ClaimOverQuantity) as refused:
-        services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=4)
+        claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=4)
     assert refused.value.status == 409
     with pytest.raises(AidInvalid):
-        services.claim_request(actor=world.resident_a2, offer_id=o.pk, quantity=1)  # own offer
+        claims.claim_request(actor=world.resident_a2, offer_id=o.pk, quantity=1)  # own offer
 
 
 def test_a_directed_donation_serves_only_its_need(world, masks):
@@ -186,20 +188,20 @@ def test_a_directed_donation_serves_only_its_need(world, masks):
     o = offer(world, world.resident_a2, masks, quantity=5, for_need_id=n.pk)
     assert not Post.objects.filter(ref_type="aid.offer", ref_id=o.pk).exists()
     with pytest.raises(NotAllowed):
-        services.claim_request(actor=world.resident_b, offer_id=o.pk, quantity=1)
-    assert [m.item.pk for m in selectors.needs_for_offer(o)] == [n.pk]
-    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
+        claims.claim_request(actor=world.resident_b, offer_id=o.pk, quantity=1)
+    assert [m.item.pk for m in matching.needs_for_offer(o)] == [n.pk]
+    claim = claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
     assert claim.need == n
 
 
 def test_withdrawing_an_offer_cancels_its_claims_and_releases_the_need(world, masks):
     n = need(world, world.resident_a, masks, quantity=5)
     o = offer(world, world.resident_a2, masks, quantity=5)
-    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
     with pytest.raises(NotAllowed):
-        services.offer_withdraw(actor=world.resident_a, offer_id=o.pk)
-    services.offer_withdraw(actor=world.resident_a2, offer_id=o.pk)
+        needs.offer_withdraw(actor=world.resident_a, offer_id=o.pk)
+    needs.offer_withdraw(actor=world.resident_a2, offer_id=o.pk)
     claim.refresh_from_db()
     n.refresh_from_db()
     assert claim.state == "cancelled" and (n.matched, n.state) == (0, "open")
@@ -208,27 +210,27 @@ def test_withdrawing_an_offer_cancels_its_claims_and_releases_the_need(world, ma
 def test_stale_accepted_claims_and_past_needs_and_offers_expire(world, masks):
     n = need(world, world.resident_a, masks, quantity=5)
     o = offer(world, world.resident_a2, masks, quantity=5)
-    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=5, need_id=n.pk)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
     later = timezone.now() + timedelta(days=4)
-    counts = services.aid_expire(now=later)
+    counts = claims.aid_expire(now=later)
     assert counts == {"claims": 1, "needs": 1, "offers": 1}
     claim.refresh_from_db()
     o.refresh_from_db()
     n.refresh_from_db()
     assert (claim.state, o.reserved, o.state, n.state) == ("expired", 0, "expired", "expired")
-    assert services.aid_expire(now=later) == {"claims": 0, "needs": 0, "offers": 0}
+    assert claims.aid_expire(now=later) == {"claims": 0, "needs": 0, "offers": 0}
 
 
 def test_messages_open_only_after_acceptance_and_only_to_the_parties(world, masks):
     o = offer(world, world.resident_a2, masks, quantity=5)
-    claim = services.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=1)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=o.pk, quantity=1)
     with pytest.raises(TransitionRefused):
-        services.claim_message_add(actor=world.resident_a, claim_id=claim.pk, body="在吗")
-    services.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
-    services.claim_message_add(actor=world.resident_a, claim_id=claim.pk, body="我晚上来拿")
+        claims.claim_message_add(actor=world.resident_a, claim_id=claim.pk, body="在吗")
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    claims.claim_message_add(actor=world.resident_a, claim_id=claim.pk, body="我晚上来拿")
     with pytest.raises(NotFound):
-        services.claim_message_add(actor=world.resident_b, claim_id=claim.pk, body="偷看")
+        claims.claim_message_add(actor=world.resident_b, claim_id=claim.pk, body="偷看")
     assert Notification.objects.filter(user=world.resident_a2, type="aid.message").exists()
 
 
@@ -236,7 +238,7 @@ def test_urgent_needs_left_unmatched_show_up_for_the_grid_worker(world, masks):
     n = need(world, world.resident_a, masks, urgency="urgent")
     Need.objects.filter(pk=n.pk).update(created_at=timezone.now() - timedelta(hours=7))
     need(world, world.resident_a2, masks, urgency="urgent")  # too fresh
-    assert [x.pk for x in selectors.urgent_unmatched(grid_id=world.grid_a.pk)] == [n.pk]
+    assert [x.pk for x in need_selectors.urgent_unmatched(grid_id=world.grid_a.pk)] == [n.pk]
 
 
 def test_claim_states_are_the_documented_ones():
@@ -267,7 +269,7 @@ def test_an_urgent_need_is_asked_outside_any_outer_transaction(world):
     """Requests run in autocommit: the service is its own transaction (campaign figures
     are bumped inside it)."""
     masks = Category.objects.get(slug="masks")
-    campaign_services.campaign_create(
+    campaigns.campaign_create(
         actor=world.cadre_east,
         community_id=world.east.pk,
         title="口罩援助",
@@ -282,7 +284,7 @@ def test_a_need_whose_board_card_fails_is_not_left_half_written(world, masks, mo
     def broken(**kwargs):
         raise RuntimeError("board down")
 
-    monkeypatch.setattr(services, "post_create", broken)
+    monkeypatch.setattr(needs, "post_create", broken)
     with pytest.raises(RuntimeError):
         need(world, world.resident_a, masks)
     assert not Need.objects.exists()

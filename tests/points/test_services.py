@@ -102,17 +102,17 @@ def test_a_correction_that_would_go_negative_is_refused(world):
 
 
 def test_a_handover_credits_the_giver(world):
-    from mutualaid import services as aid
     from mutualaid.categories import categories_seed
     from mutualaid.models import Category
+    from mutualaid.services import claims, needs
 
     categories_seed(Category)
     masks = Category.objects.get(slug="masks")
     giver, receiver = world.resident_a, world.resident_a2
-    offer = aid.offer_create(actor=giver, category_id=masks.pk, quantity=10)
-    claim = aid.claim_request(actor=receiver, offer_id=offer.pk, quantity=4)
-    aid.claim_accept(actor=giver, claim_id=claim.pk)
-    aid.claim_confirm(actor=giver, claim_id=claim.pk, code=claim.handover_code)
+    offer = needs.offer_create(actor=giver, category_id=masks.pk, quantity=10)
+    claim = claims.claim_request(actor=receiver, offer_id=offer.pk, quantity=4)
+    claims.claim_accept(actor=giver, claim_id=claim.pk)
+    claims.claim_confirm(actor=giver, claim_id=claim.pk, code=claim.handover_code)
 
     entry = PointsEntry.objects.get(user=giver)
     assert (

@@ -1,4 +1,5 @@
-"""REST API of mutual aid under /api/v1/aid/: parse → service/selector → serialize."""
+"""Needs and offers over REST: the community's lists, ask, offer, one need or offer with its
+matches, cancel, withdraw, and the grid staff's urgent needs."""
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -8,29 +9,23 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ERRORS, NewestFirstCursorPagination
-from core.services import access_log_record
+from core.api import ERRORS
 from grids import permissions as grid_permissions
 from grids.selectors.places import grid_by_id
-from mutualaid import permissions, selectors, services
+from mutualaid import permissions
+from mutualaid.api.paging import NewestPagination
 from mutualaid.models import Need, Offer, Urgency
+from mutualaid.selectors import matching
+from mutualaid.selectors import needs as selectors
 from mutualaid.serializers import (
     CategorySerializer,
-    ClaimConfirmSerializer,
-    ClaimCreateSerializer,
-    ClaimMessageSerializer,
-    ClaimSerializer,
     MatchSerializer,
     NeedCreateSerializer,
     NeedSerializer,
     OfferCreateSerializer,
     OfferSerializer,
 )
-
-
-class NewestPagination(NewestFirstCursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 20
+from mutualaid.services import needs
 
 
 class AidFilter(django_filters.FilterSet):
@@ -72,8 +67,8 @@ class NeedsView(APIView):
     )
     def get(self, request):
         home = permissions.home_of(request.user)
-        needs = selectors.needs_nearby(viewer=request.user, community_id=home.grid.community_id)
-        return _page(self, request, _filtered(request, needs), NeedSerializer)
+        nearby = selectors.needs_nearby(viewer=request.user, community_id=home.grid.community_id)
+        return _page(self, request, _filtered(request, nearby), NeedSerializer)
 
     @extend_schema(
         request=NeedCreateSerializer,
@@ -84,7 +79,7 @@ class NeedsView(APIView):
         data = NeedCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        need = services.need_create(
+        need = needs.need_create(
             actor=request.user,
             category_id=values["category"],
             quantity=values["quantity"],
@@ -118,7 +113,7 @@ class OffersView(APIView):
         data = OfferCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        offer = services.offer_create(
+        offer = needs.offer_create(
             actor=request.user,
             category_id=values["category"],
             quantity=values["quantity"],
@@ -162,7 +157,7 @@ class NeedMatchesView(APIView):
     )
     def get(self, request, need_id: int):
         permissions.home_of(request.user)
-        matches = selectors.offers_for_need(_need(request, need_id))
+        matches = matching.offers_for_need(_need(request, need_id))
         return Response(
             MatchSerializer(
                 [{"reason": m.reason, "offer": m.item} for m in matches], many=True
@@ -184,7 +179,7 @@ class OfferMatchesView(APIView):
     )
     def get(self, request, offer_id: int):
         permissions.home_of(request.user)
-        matches = selectors.needs_for_offer(_offer(request, offer_id))
+        matches = matching.needs_for_offer(_offer(request, offer_id))
         return Response(
             MatchSerializer([{"reason": m.reason, "need": m.item} for m in matches], many=True).data
         )
@@ -195,7 +190,7 @@ class NeedCancelView(APIView):
         request=None, responses={200: NeedSerializer, **ERRORS}, summary="Cancel my need"
     )
     def post(self, request, need_id: int):
-        services.need_cancel(actor=request.user, need_id=need_id)
+        needs.need_cancel(actor=request.user, need_id=need_id)
         return Response(NeedSerializer(_need(request, need_id)).data)
 
 
@@ -204,99 +199,8 @@ class OfferWithdrawView(APIView):
         request=None, responses={200: OfferSerializer, **ERRORS}, summary="Withdraw my offer"
     )
     def post(self, request, offer_id: int):
-        services.offer_withdraw(actor=request.user, offer_id=offer_id)
+        needs.offer_withdraw(actor=request.user, offer_id=offer_id)
         return Response(OfferSerializer(_offer(request, offer_id)).data)
-
-
-def claim_data(request, claim_id: int) -> dict:
-    claim = selectors.claim_with_parties(claim_id)
-    claim = permissions.require_party(request.user, claim)
-    contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
-    if claim.pk in contacts and not permissions.is_party(request.user, claim):
-        access_log_record(
-            actor=request.user,
-            action="aid.claim_contacts",
-            scope=f"grid:{claim.offer.grid_id}",
-            detail={"claim": claim.pk},
-        )
-    context = {"viewer": request.user, "contacts": contacts}
-    return ClaimSerializer(claim, context=context).data
-
-
-class OfferClaimsView(APIView):
-    @extend_schema(
-        request=ClaimCreateSerializer,
-        responses={201: ClaimSerializer, **ERRORS},
-        summary="Ask an offer for a quantity (for one of my needs, optionally)",
-    )
-    def post(self, request, offer_id: int):
-        data = ClaimCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        claim = services.claim_request(
-            actor=request.user,
-            offer_id=offer_id,
-            quantity=data.validated_data["quantity"],
-            need_id=data.validated_data["need"],
-        )
-        return Response(claim_data(request, claim.pk), status=status.HTTP_201_CREATED)
-
-
-class ClaimsView(APIView):
-    @extend_schema(responses={200: ClaimSerializer(many=True)}, summary="Claims I give or receive")
-    def get(self, request):
-        paginator = NewestPagination()
-        page = paginator.paginate_queryset(selectors.claims_of(request.user), request, view=self)
-        contacts = selectors.claim_contacts(viewer=request.user, claims=list(page))
-        context = {"viewer": request.user, "contacts": contacts}
-        return paginator.get_paginated_response(
-            ClaimSerializer(page, many=True, context=context).data
-        )
-
-
-class ClaimDetailView(APIView):
-    @extend_schema(responses={200: ClaimSerializer, **ERRORS}, summary="One claim")
-    def get(self, request, claim_id: int):
-        return Response(claim_data(request, claim_id))
-
-
-class ClaimActionView(APIView):
-    """accept / decline / cancel / confirm: one URL each, one service each."""
-
-    action = ""
-
-    @extend_schema(request=ClaimConfirmSerializer, responses={200: ClaimSerializer, **ERRORS})
-    def post(self, request, claim_id: int):
-        if self.action == "confirm":
-            data = ClaimConfirmSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            services.claim_confirm(
-                actor=request.user, claim_id=claim_id, code=data.validated_data["code"]
-            )
-        else:
-            service = {
-                "accept": services.claim_accept,
-                "decline": services.claim_decline,
-                "cancel": services.claim_cancel,
-            }[self.action]
-            service(actor=request.user, claim_id=claim_id)
-        return Response(claim_data(request, claim_id))
-
-
-class ClaimMessagesView(APIView):
-    @extend_schema(responses={200: ClaimMessageSerializer(many=True), **ERRORS})
-    def get(self, request, claim_id: int):
-        claim = permissions.require_party(request.user, selectors.claim_with_parties(claim_id))
-        return Response(ClaimMessageSerializer(selectors.claim_messages(claim), many=True).data)
-
-    @extend_schema(
-        request=ClaimMessageSerializer, responses={201: ClaimMessageSerializer, **ERRORS}
-    )
-    def post(self, request, claim_id: int):
-        body = request.data.get("body", "")
-        if not isinstance(body, str):
-            raise ValidationError({"body": [_("Write a message of up to 500 characters.")]})
-        message = services.claim_message_add(actor=request.user, claim_id=claim_id, body=body)
-        return Response(ClaimMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
 class UrgentNeedsView(APIView):
@@ -311,5 +215,5 @@ class UrgentNeedsView(APIView):
         hours = request.query_params.get("hours", "6")
         if not (hours.isascii() and hours.isdecimal()) or not 0 < int(hours) <= 720:
             raise ValidationError({"hours": [_("A whole number of hours, 1 to 720.")]})
-        needs = selectors.urgent_unmatched(grid_id=grid.pk, older_than_hours=int(hours))
-        return Response(NeedSerializer(needs[:100], many=True).data)
+        urgent = selectors.urgent_unmatched(grid_id=grid.pk, older_than_hours=int(hours))
+        return Response(NeedSerializer(urgent[:100], many=True).data)

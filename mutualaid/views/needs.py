@@ -1,10 +1,10 @@
 """The 互助 tab: nearby needs and offers, asking or offering in three taps, my claims,
-a need or offer with its matches, a claim with its handover code. Thin over services."""
+a need or offer with its matches, the grid worker's list of urgent needs. Thin over
+services."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,9 +14,12 @@ from core.errors import ServiceError
 from core.services import access_log_record
 from grids import permissions as grid_permissions
 from grids.selectors.places import communities_managed_by, grid_by_id, grids_managed_by
-from mutualaid import campaign_selectors, permissions, selectors, services
+from mutualaid import permissions
 from mutualaid.errors import NoHomeGrid
 from mutualaid.models import Need, Offer, Urgency
+from mutualaid.selectors import campaigns, claims, matching
+from mutualaid.selectors import needs as selectors
+from mutualaid.services import needs
 
 URGENT_HOURS = 6
 
@@ -59,7 +62,7 @@ class OfferForm(AskForm):
 @login_required
 def index(request):
     followed = {
-        "campaigns": list(campaign_selectors.campaigns_for(request.user)[:10]),
+        "campaigns": list(campaigns.campaigns_for(request.user)[:10]),
         "can_start": communities_managed_by(request.user).exists(),
         "managed_grids": list(grids_managed_by(request.user)[:50]),
     }
@@ -69,7 +72,7 @@ def index(request):
         return render(request, "mutualaid/index.html", {"no_home": error.message, **followed})
     community_id = home.grid.community_id
     kind = request.POST.get("form")
-    running = list(campaign_selectors.campaigns_open_for(grid=home.grid))
+    running = list(campaigns.campaigns_open_for(grid=home.grid))
     ask = AskForm(request.POST if kind == "ask" else None, prefix="ask", campaigns=running)
     give = OfferForm(request.POST if kind == "offer" else None, prefix="offer", campaigns=running)
     if request.method == "POST":
@@ -78,7 +81,7 @@ def index(request):
             values = form.cleaned_data
             try:
                 if kind == "ask":
-                    item = services.need_create(
+                    item = needs.need_create(
                         actor=request.user,
                         category_id=values["category"],
                         quantity=values["quantity"],
@@ -87,7 +90,7 @@ def index(request):
                         campaign_id=values.get("campaign"),
                     )
                     return redirect("aid-need", need_id=item.pk)
-                item = services.offer_create(
+                item = needs.offer_create(
                     actor=request.user,
                     category_id=values["category"],
                     quantity=values["quantity"],
@@ -103,7 +106,7 @@ def index(request):
         "offers": list(
             selectors.offers_nearby(viewer=request.user, community_id=community_id)[:30]
         ),
-        "claims": list(selectors.claims_of(request.user)[:20]),
+        "claims": list(claims.claims_of(request.user)[:20]),
         "ask": ask,
         "give": give,
         **followed,
@@ -114,7 +117,7 @@ def index(request):
 @login_required
 def need_detail(request, need_id: int):
     need = permissions.require_visible_need(request.user, selectors.need_by_id(need_id))
-    matches = selectors.offers_for_need(need) if need.state in Need.OPEN_STATES else []
+    matches = matching.offers_for_need(need) if need.state in Need.OPEN_STATES else []
     return render(request, "mutualaid/need.html", {"need": need, "matches": matches})
 
 
@@ -122,7 +125,7 @@ def need_detail(request, need_id: int):
 def offer_detail(request, offer_id: int):
     offer = permissions.require_visible_offer(request.user, selectors.offer_by_id(offer_id))
     my_needs = selectors.open_needs_of(request.user, category_id=offer.category_id)
-    matches = selectors.needs_for_offer(offer) if offer.giver_id == request.user.pk else []
+    matches = matching.needs_for_offer(offer) if offer.giver_id == request.user.pk else []
     return render(
         request,
         "mutualaid/offer.html",
@@ -132,72 +135,9 @@ def offer_detail(request, offer_id: int):
 
 @login_required
 @require_POST
-def offer_claim(request, offer_id: int):
-    try:
-        quantity = int(request.POST.get("quantity", ""))
-        need_id = int(request.POST["need"]) if request.POST.get("need") else None
-    except ValueError:
-        messages.error(request, _("The quantity must be a whole number of at least 1."))
-        return redirect("aid-offer", offer_id=offer_id)
-    try:
-        claim = services.claim_request(
-            actor=request.user, offer_id=offer_id, quantity=quantity, need_id=need_id
-        )
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-        return redirect("aid-offer", offer_id=offer_id)
-    return redirect("aid-claim", claim_id=claim.pk)
-
-
-@login_required
-def claim_detail(request, claim_id: int):
-    claim = selectors.claim_with_parties(claim_id)
-    claim = permissions.require_party(request.user, claim)
-    contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
-    return render(
-        request,
-        "mutualaid/claim.html",
-        {
-            "claim": claim,
-            "contact": contacts.get(claim.pk),
-            "is_giver": claim.offer.giver_id == request.user.pk,
-            "is_receiver": claim.receiver_id == request.user.pk,
-            "thread": selectors.claim_messages(claim) if claim.pk in contacts else [],
-        },
-    )
-
-
-@login_required
-@require_POST
-def claim_action(request, claim_id: int, action: str):
-    try:
-        if action == "confirm":
-            services.claim_confirm(
-                actor=request.user, claim_id=claim_id, code=request.POST.get("code", "")
-            )
-        elif action == "message":
-            services.claim_message_add(
-                actor=request.user, claim_id=claim_id, body=request.POST.get("body", "")
-            )
-        else:
-            service = {
-                "accept": services.claim_accept,
-                "decline": services.claim_decline,
-                "cancel": services.claim_cancel,
-            }.get(action)
-            if service is None:
-                raise Http404
-            service(actor=request.user, claim_id=claim_id)
-    except ServiceError as error:
-        messages.error(request, str(error.message))
-    return redirect("aid-claim", claim_id=claim_id)
-
-
-@login_required
-@require_POST
 def need_cancel(request, need_id: int):
     try:
-        services.need_cancel(actor=request.user, need_id=need_id)
+        needs.need_cancel(actor=request.user, need_id=need_id)
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:
@@ -209,7 +149,7 @@ def need_cancel(request, need_id: int):
 @require_POST
 def offer_withdraw(request, offer_id: int):
     try:
-        services.offer_withdraw(actor=request.user, offer_id=offer_id)
+        needs.offer_withdraw(actor=request.user, offer_id=offer_id)
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:
@@ -227,13 +167,13 @@ def urgent_needs(request, grid_id: int):
     if raw and hours is None:
         messages.error(request, _("A whole number of hours, 1 to 720."))
     hours = hours or URGENT_HOURS
-    needs = list(selectors.urgent_unmatched(grid_id=grid.pk, older_than_hours=hours)[:100])
-    homes = selectors.homes_of([n.requester_id for n in needs])
+    urgent = list(selectors.urgent_unmatched(grid_id=grid.pk, older_than_hours=hours)[:100])
+    homes = selectors.homes_of([n.requester_id for n in urgent])
     access_log_record(
         actor=request.user,
         action="aid.urgent_listed",
         scope=f"grid:{grid.pk}",
-        detail={"count": len(needs), "hours": hours},
+        detail={"count": len(urgent), "hours": hours},
     )
-    rows = [{"need": n, "home": homes.get(n.requester_id)} for n in needs]
+    rows = [{"need": n, "home": homes.get(n.requester_id)} for n in urgent]
     return render(request, "mutualaid/urgent.html", {"grid": grid, "rows": rows, "hours": hours})

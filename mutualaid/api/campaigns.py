@@ -6,24 +6,26 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERRORS
-from mutualaid import campaign_selectors, campaign_services, permissions
-from mutualaid.api import NewestPagination
+from mutualaid import permissions
+from mutualaid.api.paging import NewestPagination
+from mutualaid.selectors import campaigns as selectors
 from mutualaid.serializers import (
     CampaignCreateSerializer,
     CampaignDetailSerializer,
     CampaignSerializer,
     CampaignUpdateSerializer,
 )
+from mutualaid.services import campaigns
 
 
 def campaign_detail_data(request, campaign_id: int) -> dict:
     campaign = permissions.require_view_campaign(
-        request.user, campaign_selectors.campaign_by_id(campaign_id)
+        request.user, selectors.campaign_by_id(campaign_id)
     )
     return CampaignDetailSerializer(
         {
             "campaign": campaign,
-            "dashboard": campaign_selectors.campaign_dashboard(campaign.pk),
+            "dashboard": selectors.campaign_dashboard(campaign.pk),
             "can_manage": permissions.can_manage_campaigns(request.user, campaign.community),
         }
     ).data
@@ -36,8 +38,8 @@ class CampaignsView(APIView):
     )
     def get(self, request):
         paginator = NewestPagination()
-        campaigns = campaign_selectors.campaigns_for(request.user).order_by("-created_at", "-id")
-        page = paginator.paginate_queryset(campaigns, request, view=self)
+        followed = selectors.campaigns_for(request.user).order_by("-created_at", "-id")
+        page = paginator.paginate_queryset(followed, request, view=self)
         return paginator.get_paginated_response(CampaignSerializer(page, many=True).data)
 
     @extend_schema(
@@ -49,7 +51,7 @@ class CampaignsView(APIView):
         data = CampaignCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        campaign = campaign_services.campaign_create(
+        campaign = campaigns.campaign_create(
             actor=request.user,
             community_id=values["community"],
             title=values["title"],
@@ -90,7 +92,7 @@ class CampaignDetailView(APIView):
         }
         if "target_quantity" in values:
             changes["target_quantity"] = values["target_quantity"]
-        campaign_services.campaign_update(actor=request.user, campaign_id=campaign_id, **changes)
+        campaigns.campaign_update(actor=request.user, campaign_id=campaign_id, **changes)
         return Response(campaign_detail_data(request, campaign_id))
 
 
@@ -101,5 +103,5 @@ class CampaignCloseView(APIView):
         summary="End a campaign now (the community's cadres)",
     )
     def post(self, request, campaign_id: int):
-        campaign_services.campaign_close(actor=request.user, campaign_id=campaign_id)
+        campaigns.campaign_close(actor=request.user, campaign_id=campaign_id)
         return Response(campaign_detail_data(request, campaign_id))

@@ -1,5 +1,5 @@
 """Campaign pages: the list, the live dashboard, and the cadres' form to start and end one.
-Thin over campaign_services and campaign_selectors, like the API."""
+Thin over the campaigns services and selectors, like the API."""
 
 from datetime import timedelta
 
@@ -14,7 +14,10 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
 from grids.selectors.places import communities_managed_by, grids_of
-from mutualaid import campaign_selectors, campaign_services, permissions, selectors
+from mutualaid import permissions
+from mutualaid.selectors import campaigns as selectors
+from mutualaid.selectors import needs
+from mutualaid.services import campaigns
 
 
 class CampaignForm(forms.Form):
@@ -47,7 +50,7 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["community"].choices = [(c.pk, c.name) for c in communities]
         self.fields["categories"].choices = [
-            (c.pk, f"{c.name}（{c.unit}）") for c in selectors.categories()
+            (c.pk, f"{c.name}（{c.unit}）") for c in needs.categories()
         ]
         many = len(communities) > 1
         self.fields["grids"].choices = [
@@ -62,11 +65,11 @@ class CampaignForm(forms.Form):
 
 @login_required
 def campaign_list(request):
-    campaigns = list(campaign_selectors.campaigns_for(request.user)[:50])
+    followed = list(selectors.campaigns_for(request.user)[:50])
     return render(
         request,
         "mutualaid/campaigns.html",
-        {"campaigns": campaigns, "can_start": communities_managed_by(request.user).exists()},
+        {"campaigns": followed, "can_start": communities_managed_by(request.user).exists()},
     )
 
 
@@ -86,7 +89,7 @@ def campaign_new(request):
         if form.is_valid():
             values = form.cleaned_data
             try:
-                campaign = campaign_services.campaign_create(
+                campaign = campaigns.campaign_create(
                     actor=request.user,
                     community_id=values["community"],
                     title=values["title"],
@@ -107,14 +110,14 @@ def campaign_new(request):
 @login_required
 def campaign_detail(request, campaign_id: int):
     campaign = permissions.require_view_campaign(
-        request.user, campaign_selectors.campaign_by_id(campaign_id)
+        request.user, selectors.campaign_by_id(campaign_id)
     )
     return render(
         request,
         "mutualaid/campaign.html",
         {
             "campaign": campaign,
-            "dashboard": campaign_selectors.campaign_dashboard(campaign.pk),
+            "dashboard": selectors.campaign_dashboard(campaign.pk),
             "can_manage": permissions.can_manage_campaigns(request.user, campaign.community),
         },
     )
@@ -124,7 +127,7 @@ def campaign_detail(request, campaign_id: int):
 @require_POST
 def campaign_close(request, campaign_id: int):
     try:
-        campaign_services.campaign_close(actor=request.user, campaign_id=campaign_id)
+        campaigns.campaign_close(actor=request.user, campaign_id=campaign_id)
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:

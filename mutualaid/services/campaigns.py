@@ -1,8 +1,9 @@
 """Campaigns (口罩援助, 爱心义卖): created, changed and closed by the community's cadres.
 
 A campaign is a scope (an area, kinds of help, a time window) and a target; its figures
-are read from the handovers in that scope (see `campaign_selectors`). Every change that
-moves the dashboard bumps the campaign's version and nudges its live group after commit.
+are read from the handovers in that scope (see `selectors/campaigns.py`). Every change
+that moves the dashboard bumps the campaign's version and nudges its live group after
+commit.
 """
 
 from datetime import datetime, timedelta
@@ -12,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import Community, Grid
-from mutualaid import campaign_selectors, permissions
+from mutualaid import permissions
 from mutualaid.errors import CampaignClosed, CampaignInvalid, NotFound
 from mutualaid.events import campaigns_touch
 from mutualaid.models import Campaign, Category
+from mutualaid.selectors import campaigns as selectors
 from residents.models import User
 
 MAX_TARGET = 10_000_000
@@ -187,7 +189,7 @@ def campaign_for_post(
     if campaign_id is None:
         return None
     campaign = (
-        campaign_selectors.campaigns_open_for(grid=grid, category_id=category.pk)
+        selectors.campaigns_open_for(grid=grid, category_id=category.pk)
         .filter(pk=campaign_id)
         .first()
     )
@@ -202,7 +204,5 @@ def campaigns_touch_for(*, grid_id: int, category_id: int) -> None:
     """A handover or an urgent need changed in this grid and kind: the dashboards of the
     campaigns covering it look again."""
     campaigns_touch(
-        campaign_selectors.campaigns_covering(
-            grid_id=grid_id, category_id=category_id, at=timezone.now()
-        )
+        selectors.campaigns_covering(grid_id=grid_id, category_id=category_id, at=timezone.now())
     )

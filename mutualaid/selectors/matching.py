@@ -8,7 +8,6 @@ grow with the number of open offers in the city.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -16,10 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import geo
 from core.geo import Point
-from grids.models import Community, Membership, Mute
-from mutualaid import permissions
-from mutualaid.models import Campaign, Category, Claim, ClaimMessage, Need, Offer, Urgency
-from residents.models import User
+from grids.models import Community, Mute
+from mutualaid.models import Campaign, Need, Offer, Urgency
 
 SAME_BUILDING, SAME_GRID, SAME_COMMUNITY, ELSEWHERE = 0, 1, 2, 3
 REASONS = {
@@ -211,151 +208,3 @@ def _in_campaign_area(campaign_id: int) -> Q:
         Q(community_id__in=Campaign.objects.filter(pk=campaign_id).values("community_id"))
         & ~Exists(through)
     )
-
-
-def needs_nearby(*, viewer: User, community_id: int) -> QuerySet[Need]:
-    return (
-        Need.objects.filter(
-            community_id=community_id,
-            state__in=Need.OPEN_STATES,
-            expires_at__gt=timezone.now(),
-        )
-        .select_related("requester", "category", "micro_grid", "grid")
-        .order_by("-created_at", "-id")
-    )
-
-
-def offers_nearby(*, viewer: User, community_id: int) -> QuerySet[Offer]:
-    return (
-        Offer.objects.filter(
-            community_id=community_id,
-            state__in=Offer.OPEN_STATES,
-            expires_at__gt=timezone.now(),
-        )
-        .filter(Q(for_person__isnull=True) | Q(for_person=viewer) | Q(giver=viewer))
-        .select_related("giver", "category", "micro_grid", "grid")
-        .order_by("-created_at", "-id")
-    )
-
-
-def claims_of(user: User) -> QuerySet[Claim]:
-    """Claims where the user gives or receives, newest first."""
-    return (
-        Claim.objects.filter(Q(receiver=user) | Q(offer__giver=user))
-        .select_related("offer__giver", "offer__category", "offer__micro_grid", "receiver", "need")
-        .order_by("-created_at", "-id")
-    )
-
-
-def categories() -> QuerySet[Category]:
-    return Category.objects.filter(active=True)
-
-
-def urgent_unmatched(*, grid_id: int, older_than_hours: int = 6) -> QuerySet[Need]:
-    """Urgent needs in a grid still lacking after N hours: someone walks the last metre."""
-    cutoff = timezone.now() - timedelta(hours=older_than_hours)
-    return (
-        Need.objects.filter(
-            grid_id=grid_id,
-            urgency=Urgency.URGENT,
-            state__in=Need.OPEN_STATES,
-            created_at__lte=cutoff,
-            expires_at__gt=timezone.now(),
-        )
-        .select_related("requester", "category", "micro_grid")
-        .order_by("created_at")
-    )
-
-
-def homes_of(user_ids: list[int]) -> dict[int, Membership]:
-    """Each user's current home (building and room), for grid staff: one query."""
-    return {
-        m.user_id: m
-        for m in Membership.objects.filter(
-            user_id__in=set(user_ids), left_at__isnull=True
-        ).select_related("micro_grid")
-    }
-
-
-def _contact(user: User, membership) -> dict:
-    return {
-        "display_name": user.display_name,
-        "phone": user.national_phone,
-        "building": membership.micro_grid.label if membership else None,
-        "unit": membership.unit if membership else "",
-    }
-
-
-def claim_contacts(*, viewer: User, claims: list[Claim]) -> dict[int, dict]:
-    """For each claim the viewer may see contacts of: the other party's number and room
-    (or, for grid staff overseeing it, both parties'). Two queries for any number."""
-    visible = [c for c in claims if permissions.sees_contact(viewer, c)]
-    user_ids = {c.receiver_id for c in visible} | {c.offer.giver_id for c in visible}
-    homes = {
-        m.user_id: m
-        for m in Membership.objects.filter(
-            user_id__in=user_ids, left_at__isnull=True
-        ).select_related("micro_grid")
-    }
-    contacts: dict[int, dict] = {}
-    for claim in visible:
-        giver, receiver = claim.offer.giver, claim.receiver
-        if viewer.pk == receiver.pk:
-            contacts[claim.pk] = _contact(giver, homes.get(giver.pk))
-        elif viewer.pk == giver.pk:
-            contacts[claim.pk] = _contact(receiver, homes.get(receiver.pk))
-        else:
-            contacts[claim.pk] = {
-                "giver": _contact(giver, homes.get(giver.pk)),
-                "receiver": _contact(receiver, homes.get(receiver.pk)),
-            }
-    return contacts
-
-
-def claim_with_parties(claim_id: int) -> Claim | None:
-    """A claim with its offer, giver, receiver and need: what its page and API show."""
-    return (
-        Claim.objects.select_related(
-            "offer__giver",
-            "offer__category",
-            "offer__micro_grid",
-            "offer__grid",
-            "receiver",
-            "need__grid",
-        )
-        .filter(pk=claim_id)
-        .first()
-    )
-
-
-def need_by_id(need_id: int) -> Need | None:
-    return (
-        Need.objects.select_related(
-            "requester", "category", "micro_grid", "grid__community", "campaign"
-        )
-        .filter(pk=need_id)
-        .first()
-    )
-
-
-def offer_by_id(offer_id: int) -> Offer | None:
-    return (
-        Offer.objects.select_related(
-            "giver", "category", "micro_grid", "grid__community", "campaign", "for_person"
-        )
-        .filter(pk=offer_id)
-        .first()
-    )
-
-
-def open_needs_of(user: User, *, category_id: int) -> list[Need]:
-    """The user's own open needs of a kind: what a claim on an offer can be for."""
-    return list(
-        Need.objects.select_related("category").filter(
-            requester=user, category_id=category_id, state__in=Need.OPEN_STATES
-        )
-    )
-
-
-def claim_messages(claim: Claim) -> QuerySet[ClaimMessage]:
-    return ClaimMessage.objects.filter(claim=claim).select_related("author").order_by("id")

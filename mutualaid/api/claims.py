@@ -1,0 +1,113 @@
+"""Claims over REST: ask an offer, mine, one claim (with the contacts its viewer may see),
+accept / decline / cancel / confirm, and the two parties' messages."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import ERRORS
+from core.services import access_log_record
+from mutualaid import permissions
+from mutualaid.api.paging import NewestPagination
+from mutualaid.selectors import claims as selectors
+from mutualaid.serializers import (
+    ClaimConfirmSerializer,
+    ClaimCreateSerializer,
+    ClaimMessageSerializer,
+    ClaimSerializer,
+)
+from mutualaid.services import claims
+
+
+def claim_data(request, claim_id: int) -> dict:
+    claim = selectors.claim_with_parties(claim_id)
+    claim = permissions.require_party(request.user, claim)
+    contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
+    if claim.pk in contacts and not permissions.is_party(request.user, claim):
+        access_log_record(
+            actor=request.user,
+            action="aid.claim_contacts",
+            scope=f"grid:{claim.offer.grid_id}",
+            detail={"claim": claim.pk},
+        )
+    context = {"viewer": request.user, "contacts": contacts}
+    return ClaimSerializer(claim, context=context).data
+
+
+class OfferClaimsView(APIView):
+    @extend_schema(
+        request=ClaimCreateSerializer,
+        responses={201: ClaimSerializer, **ERRORS},
+        summary="Ask an offer for a quantity (for one of my needs, optionally)",
+    )
+    def post(self, request, offer_id: int):
+        data = ClaimCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        claim = claims.claim_request(
+            actor=request.user,
+            offer_id=offer_id,
+            quantity=data.validated_data["quantity"],
+            need_id=data.validated_data["need"],
+        )
+        return Response(claim_data(request, claim.pk), status=status.HTTP_201_CREATED)
+
+
+class ClaimsView(APIView):
+    @extend_schema(responses={200: ClaimSerializer(many=True)}, summary="Claims I give or receive")
+    def get(self, request):
+        paginator = NewestPagination()
+        page = paginator.paginate_queryset(selectors.claims_of(request.user), request, view=self)
+        contacts = selectors.claim_contacts(viewer=request.user, claims=list(page))
+        context = {"viewer": request.user, "contacts": contacts}
+        return paginator.get_paginated_response(
+            ClaimSerializer(page, many=True, context=context).data
+        )
+
+
+class ClaimDetailView(APIView):
+    @extend_schema(responses={200: ClaimSerializer, **ERRORS}, summary="One claim")
+    def get(self, request, claim_id: int):
+        return Response(claim_data(request, claim_id))
+
+
+class ClaimActionView(APIView):
+    """accept / decline / cancel / confirm: one URL each, one service each."""
+
+    action = ""
+
+    @extend_schema(request=ClaimConfirmSerializer, responses={200: ClaimSerializer, **ERRORS})
+    def post(self, request, claim_id: int):
+        if self.action == "confirm":
+            data = ClaimConfirmSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            claims.claim_confirm(
+                actor=request.user, claim_id=claim_id, code=data.validated_data["code"]
+            )
+        else:
+            service = {
+                "accept": claims.claim_accept,
+                "decline": claims.claim_decline,
+                "cancel": claims.claim_cancel,
+            }[self.action]
+            service(actor=request.user, claim_id=claim_id)
+        return Response(claim_data(request, claim_id))
+
+
+class ClaimMessagesView(APIView):
+    @extend_schema(responses={200: ClaimMessageSerializer(many=True), **ERRORS})
+    def get(self, request, claim_id: int):
+        claim = permissions.require_party(request.user, selectors.claim_with_parties(claim_id))
+        return Response(ClaimMessageSerializer(selectors.claim_messages(claim), many=True).data)
+
+    @extend_schema(
+        request=ClaimMessageSerializer, responses={201: ClaimMessageSerializer, **ERRORS}
+    )
+    def post(self, request, claim_id: int):
+        body = request.data.get("body", "")
+        if not isinstance(body, str):
+            raise ValidationError({"body": [_("Write a message of up to 500 characters.")]})
+        message = claims.claim_message_add(actor=request.user, claim_id=claim_id, body=body)
+        return Response(ClaimMessageSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,77 @@
+"""A claim's pages: ask an offer for a quantity, the claim with its handover code and the
+parties' contacts and messages, and the buttons that move it on. Thin over services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ServiceError
+from mutualaid import permissions
+from mutualaid.selectors import claims as selectors
+from mutualaid.services import claims
+
+
+@login_required
+@require_POST
+def offer_claim(request, offer_id: int):
+    try:
+        quantity = int(request.POST.get("quantity", ""))
+        need_id = int(request.POST["need"]) if request.POST.get("need") else None
+    except ValueError:
+        messages.error(request, _("The quantity must be a whole number of at least 1."))
+        return redirect("aid-offer", offer_id=offer_id)
+    try:
+        claim = claims.claim_request(
+            actor=request.user, offer_id=offer_id, quantity=quantity, need_id=need_id
+        )
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+        return redirect("aid-offer", offer_id=offer_id)
+    return redirect("aid-claim", claim_id=claim.pk)
+
+
+@login_required
+def claim_detail(request, claim_id: int):
+    claim = selectors.claim_with_parties(claim_id)
+    claim = permissions.require_party(request.user, claim)
+    contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
+    return render(
+        request,
+        "mutualaid/claim.html",
+        {
+            "claim": claim,
+            "contact": contacts.get(claim.pk),
+            "is_giver": claim.offer.giver_id == request.user.pk,
+            "is_receiver": claim.receiver_id == request.user.pk,
+            "thread": selectors.claim_messages(claim) if claim.pk in contacts else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_action(request, claim_id: int, action: str):
+    try:
+        if action == "confirm":
+            claims.claim_confirm(
+                actor=request.user, claim_id=claim_id, code=request.POST.get("code", "")
+            )
+        elif action == "message":
+            claims.claim_message_add(
+                actor=request.user, claim_id=claim_id, body=request.POST.get("body", "")
+            )
+        else:
+            service = {
+                "accept": claims.claim_accept,
+                "decline": claims.claim_decline,
+                "cancel": claims.claim_cancel,
+            }.get(action)
+            if service is None:
+                raise Http404
+            service(actor=request.user, claim_id=claim_id)
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    return redirect("aid-claim", claim_id=claim_id)
