@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERRORS
-from core.services import access_log_record
 from mutualaid import permissions
 from mutualaid.api.paging import NewestPagination
 from mutualaid.selectors import claims as selectors
@@ -26,13 +25,6 @@ def claim_data(request, claim_id: int) -> dict:
     claim = selectors.claim_with_parties(claim_id)
     claim = permissions.require_party(request.user, claim)
     contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
-    if claim.pk in contacts and not permissions.is_party(request.user, claim):
-        access_log_record(
-            actor=request.user,
-            action="aid.claim_contacts",
-            scope=f"grid:{claim.offer.grid_id}",
-            detail={"claim": claim.pk},
-        )
     context = {"viewer": request.user, "contacts": contacts}
     return ClaimSerializer(claim, context=context).data
 

@@ -3,6 +3,7 @@ contacts the viewer may see on it."""
 
 from django.db.models import Q, QuerySet
 
+from core.services import access_log_record
 from grids.models import Membership
 from mutualaid import permissions
 from mutualaid.models import Claim, ClaimMessage
@@ -29,7 +30,9 @@ def _contact(user: User, membership) -> dict:
 
 def claim_contacts(*, viewer: User, claims: list[Claim]) -> dict[int, dict]:
     """For each claim the viewer may see contacts of: the other party's number and room
-    (or, for grid staff overseeing it, both parties'). Two queries for any number."""
+    (or, for grid staff overseeing it, both parties'). Two queries for any number, and
+    for staff one access-log row per claim whose parties' contacts they are shown (pages
+    and API alike)."""
     visible = [c for c in claims if permissions.sees_contact(viewer, c)]
     user_ids = {c.receiver_id for c in visible} | {c.offer.giver_id for c in visible}
     homes = {
@@ -50,6 +53,12 @@ def claim_contacts(*, viewer: User, claims: list[Claim]) -> dict[int, dict]:
                 "giver": _contact(giver, homes.get(giver.pk)),
                 "receiver": _contact(receiver, homes.get(receiver.pk)),
             }
+            access_log_record(
+                actor=viewer,
+                action="aid.claim_contacts",
+                scope=f"grid:{claim.offer.grid_id}",
+                detail={"claim": claim.pk},
+            )
     return contacts
 
 

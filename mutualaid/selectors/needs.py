@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.services import access_log_record
 from grids.models import Membership
 from mutualaid.models import Category, Need, Offer, Urgency
 from residents.models import User
@@ -56,14 +57,24 @@ def urgent_unmatched(*, grid_id: int, older_than_hours: int = 6) -> QuerySet[Nee
     )
 
 
-def homes_of(user_ids: list[int]) -> dict[int, Membership]:
-    """Each user's current home (building and room), for grid staff: one query."""
-    return {
+def urgent_with_homes(*, viewer: User, grid_id: int, older_than_hours: int, limit: int = 100):
+    """The grid worker's walking list: urgent needs still unmatched, each with the asker's
+    home (building and room). Two queries; showing homes is written to the access log."""
+    urgent = list(urgent_unmatched(grid_id=grid_id, older_than_hours=older_than_hours)[:limit])
+    ids = {n.requester_id for n in urgent}
+    homes = {
         m.user_id: m
-        for m in Membership.objects.filter(
-            user_id__in=set(user_ids), left_at__isnull=True
-        ).select_related("micro_grid")
+        for m in Membership.objects.filter(user_id__in=ids, left_at__isnull=True).select_related(
+            "micro_grid"
+        )
     }
+    access_log_record(
+        actor=viewer,
+        action="aid.urgent_listed",
+        scope=f"grid:{grid_id}",
+        detail={"count": len(urgent), "hours": older_than_hours},
+    )
+    return [{"need": n, "home": homes.get(n.requester_id)} for n in urgent]
 
 
 def need_by_id(need_id: int) -> Need | None:

@@ -37,7 +37,10 @@ def offer_claim(request, offer_id: int):
 def claim_detail(request, claim_id: int):
     claim = selectors.claim_with_parties(claim_id)
     claim = permissions.require_party(request.user, claim)
-    contacts = selectors.claim_contacts(viewer=request.user, claims=[claim])
+    # The page is the parties' own: staff overseeing the claim read contacts through the
+    # API (logged there); here they see the claim without them.
+    party = permissions.is_party(request.user, claim)
+    contacts = selectors.claim_contacts(viewer=request.user, claims=[claim]) if party else {}
     return render(
         request,
         "mutualaid/claim.html",

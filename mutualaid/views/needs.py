@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
-from core.services import access_log_record
 from grids import permissions as grid_permissions
 from grids.selectors.places import communities_managed_by, grid_by_id, grids_managed_by
 from mutualaid import permissions
@@ -167,13 +166,5 @@ def urgent_needs(request, grid_id: int):
     if raw and hours is None:
         messages.error(request, _("A whole number of hours, 1 to 720."))
     hours = hours or URGENT_HOURS
-    urgent = list(selectors.urgent_unmatched(grid_id=grid.pk, older_than_hours=hours)[:100])
-    homes = selectors.homes_of([n.requester_id for n in urgent])
-    access_log_record(
-        actor=request.user,
-        action="aid.urgent_listed",
-        scope=f"grid:{grid.pk}",
-        detail={"count": len(urgent), "hours": hours},
-    )
-    rows = [{"need": n, "home": homes.get(n.requester_id)} for n in urgent]
+    rows = selectors.urgent_with_homes(viewer=request.user, grid_id=grid.pk, older_than_hours=hours)
     return render(request, "mutualaid/urgent.html", {"grid": grid, "rows": rows, "hours": hours})

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.models import AccessLog
 from grids.models import Post
 from mutualaid.models import Category, Claim, Need
 from mutualaid.services import claims, needs
@@ -47,6 +48,25 @@ def test_without_a_home_grid_the_tab_says_how_to_join(client, world):
     client.force_login(world.outsider)
     page = client.get("/mutual-aid/")
     assert page.status_code == 200 and "扫描" in page.content.decode()
+
+
+def test_a_claims_page_shows_contacts_to_its_parties_only_and_logs_nothing(client, world):
+    masks = Category.objects.get(slug="masks")
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=2)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=1)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    client.force_login(world.resident_a)
+    assert (
+        world.resident_a2.national_phone
+        in client.get(f"/mutual-aid/claims/{claim.pk}/").content.decode()
+    )
+    client.force_login(world.worker_a)
+    page = client.get(f"/mutual-aid/claims/{claim.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert world.resident_a.national_phone not in text
+    assert world.resident_a2.national_phone not in text
+    assert not AccessLog.objects.exists()
 
 
 def test_someone_elses_claim_page_does_not_exist(client, world):
