@@ -3,14 +3,17 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from activities import events, permissions
 from activities.models import Activity
+from core.event_schema import DeclaredStreamMixin
 
 
-class ActivityConsumer(AsyncJsonWebsocketConsumer):
+class ActivityConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
     """Places left on an activity, live: a snapshot on connect and after every change.
 
     Read-only; anyone who may see the activity may listen. Snapshots carry the
     activity's `version`, so a client ignores one older than what it has.
     """
+
+    event_stream = events.ACTIVITY_STREAM
 
     async def connect(self) -> None:
         user = self.scope.get("user")

@@ -3,12 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.event_api import LiveEventsSchemaView
+
 api_v1 = [
     path("", include("grids.api_urls")),
     path("", include("residents.api_urls")),
     path("aid/", include("mutualaid.api_urls")),
     path("", include("activities.api_urls")),
     path("points/", include("points.api_urls")),
+    path("events/schema/", LiveEventsSchemaView.as_view(), name="api-events-schema"),
 ]
 
 urlpatterns = [

@@ -14,8 +14,9 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core.event_schema import DeclaredStreamMixin
 from grids import permissions
-from grids.events import board_group, event_for_viewer, event_message, skip_event
+from grids.events import BOARD_STREAM, board_group, event_for_viewer, event_message, skip_event
 from grids.models import Grid, Mute
 from grids.selectors.board import EVENTS_PER_RESUME, events_after
 from residents.models import User
@@ -24,7 +25,9 @@ MAX_REPLAY = 1000  # events; beyond this a client reloads the feed rather than r
 GROUP_MESSAGES = ("board.event", "access.check")
 
 
-class BoardConsumer(AsyncJsonWebsocketConsumer):
+class BoardConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
+    event_stream = BOARD_STREAM
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         grid_id = int(self.scope["url_route"]["kwargs"]["grid_id"])

@@ -11,13 +11,16 @@ so a client that reconnects needs nothing replayed. Read-only: write through the
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core.event_schema import DeclaredStreamMixin
 from mutualaid import campaign_selectors, permissions
-from mutualaid.events import CAMPAIGN_SNAPSHOT, campaign_group
+from mutualaid.events import CAMPAIGN_SNAPSHOT, CAMPAIGN_STREAM, campaign_group
 from mutualaid.models import Campaign
 from mutualaid.serializers import DashboardSerializer
 
 
-class CampaignConsumer(AsyncJsonWebsocketConsumer):
+class CampaignConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
+    event_stream = CAMPAIGN_STREAM
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         campaign_id = int(self.scope["url_route"]["kwargs"]["campaign_id"])

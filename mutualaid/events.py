@@ -9,10 +9,142 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 
+from core.event_schema import (
+    array,
+    choice,
+    declare_event,
+    declare_stream,
+    error_fields,
+    fields,
+    integer,
+    nullable,
+    record,
+    string,
+)
 from core.events import group_send_on_commit
 from mutualaid.models import Campaign
+from residents.events import declare_me_event
 
 CAMPAIGN_SNAPSHOT = "campaign.snapshot"
+
+CAMPAIGN_STREAM = "campaign"
+declare_stream(
+    CAMPAIGN_STREAM,
+    path="/ws/aid/campaigns/<campaign_id>/",
+    description=(
+        "A campaign's live dashboard, for residents and staff of its community: a whole "
+        "snapshot on connect and after every change, newer versions only. Nothing is "
+        "incremental, so a reconnect needs no replay. Read-only."
+    ),
+)
+_count = integer("A count.", minimum=0)
+declare_event(
+    CAMPAIGN_STREAM,
+    CAMPAIGN_SNAPSHOT,
+    fields(
+        {
+            "version": integer("The dashboard's version; grows with every change.", minimum=0),
+            "dashboard": record(
+                {
+                    "version": integer("The same version.", minimum=0),
+                    "state": choice(Campaign.State.values, "Whether the campaign runs."),
+                    "unit": string("The unit shared by all its kinds, or empty."),
+                    "handed_over": integer("Quantity handed over, all kinds.", minimum=0),
+                    "handovers": integer("Handovers counted.", minimum=0),
+                    "needs_met": integer("Needs fulfilled by them.", minimum=0),
+                    "open_urgent": integer("Open urgent needs in its area.", minimum=0),
+                    "target": nullable(integer("The target quantity; null: none.")),
+                    "progress": nullable(
+                        integer("Percent of the target; null: no target.", minimum=0, maximum=100)
+                    ),
+                    "categories": array(
+                        record(
+                            {
+                                "id": integer("The kind of help."),
+                                "name": string("Its name."),
+                                "unit": string("Its unit."),
+                                "quantity": integer("Handed over.", minimum=0),
+                                "handovers": _count,
+                                "needs_met": _count,
+                            },
+                            "One kind of help.",
+                        ),
+                        "Figures per kind, in the campaign's order.",
+                    ),
+                    "urgent_by_grid": array(
+                        record(
+                            {
+                                "id": integer("The grid."),
+                                "name": string("Its name."),
+                                "open_urgent": integer("Open urgent needs.", minimum=1),
+                            },
+                            "One grid.",
+                        ),
+                        "The grids of its area with open urgent needs.",
+                    ),
+                    "top_givers": array(
+                        record(
+                            {
+                                "display_name": string("The giver's name."),
+                                "quantity": integer("Given.", minimum=0),
+                                "handovers": _count,
+                            },
+                            "One giver.",
+                        ),
+                        "The biggest givers, only those who chose to be named.",
+                    ),
+                },
+                "The figures, as GET /api/v1/aid/campaigns/<id>/ gives them.",
+            ),
+        }
+    ),
+    "The whole dashboard; apply it only if its version is newer than the one shown.",
+)
+declare_event(
+    CAMPAIGN_STREAM,
+    "error",
+    error_fields(["read_only"]),
+    "A message from the client was refused; the stream goes on.",
+)
+
+# What mutual aid tells a resident on their own stream (/ws/me/).
+_match = {
+    "reason": string("Why it fits, in words for the user (same community, distance…)."),
+    "category": string("The kind of help, by name."),
+    "quantity": integer("How much.", minimum=1),
+}
+declare_me_event(
+    "aid.need_for_you",
+    "A new need that the user's open offers could meet.",
+    {"need_id": integer("The need."), **_match},
+)
+declare_me_event(
+    "aid.offer_for_you",
+    "A new offer that fits the user's open needs, or one directed to the user.",
+    {"offer_id": integer("The offer."), **_match},
+)
+_claim = {
+    "claim_id": integer("The claim."),
+    "offer_id": integer("Its offer."),
+    "quantity": integer("The quantity claimed.", minimum=1),
+}
+for _type, _description in (
+    ("aid.claim_requested", "Someone asked for part of the user's offer."),
+    ("aid.claim_accepted", "The giver accepted the user's claim."),
+    ("aid.claim_declined", "The giver declined the user's claim."),
+    ("aid.claim_cancelled", "The other party cancelled a claim."),
+    ("aid.handed_over", "A claim was handed over (both parties hear it)."),
+):
+    declare_me_event(_type, _description, _claim)
+declare_me_event(
+    "aid.message",
+    "The other party of a claim wrote.",
+    {
+        "claim_id": integer("The claim."),
+        "by": string("The writer's display name."),
+        "excerpt": string("The message's first 60 characters.", maxLength=60),
+    },
+)
 
 
 def campaign_group(campaign_id: int) -> str:

@@ -5,19 +5,22 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from residents.events import user_group
+from core.event_schema import DeclaredStreamMixin
+from residents.events import ME_STREAM, user_group
 from residents.models import Notification, NotificationStream
 
 BATCH = 200
 
 
-class MeConsumer(AsyncJsonWebsocketConsumer):
+class MeConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
     """The signed-in user's own stream, in Notification id order.
 
     Read-only: clients write through REST. `?after=<seq>` in the URL (or a
     `{"type": "resume", "after": seq}` message) sends everything after `seq`;
     otherwise the stream starts from now.
     """
+
+    event_stream = ME_STREAM
 
     async def connect(self) -> None:
         user = self.scope.get("user")

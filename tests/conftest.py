@@ -14,6 +14,13 @@ def _fast_and_isolated(settings):
 
 
 @pytest.fixture(autouse=True)
+def _live_events_checked(settings):
+    """Every live event a test makes is checked against its declaration (core.event_schema):
+    an undeclared type or a payload that does not match fails the test that emitted it."""
+    settings.LIVE_EVENTS_VALIDATE = True
+
+
+@pytest.fixture(autouse=True)
 def sms_outbox(settings):
     """The SMS gateway is outside our walls: capture what would be sent."""
     settings.SMS_GATEWAY = "tests.factories.SmsOutbox"

@@ -12,6 +12,16 @@ from tests.environment import require_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+NOTICE = {"type": "notice.for_me", "notice_id": 1, "title": "停水通知", "category": "general"}
+REPLY = {
+    "type": "reply.post",
+    "grid": 1,
+    "post_id": 1,
+    "comment_id": 1,
+    "by": "邻居",
+    "excerpt": "好的",
+}
+
 
 def postgres_or_skip():
     require_postgres()
@@ -29,7 +39,7 @@ def test_a_later_notification_waits_for_an_earlier_uncommitted_one(world):
     def long_notice():
         try:
             with transaction.atomic():
-                user_event_send_on_commit(user_id=user_id, event={"type": "notice.for_me"})
+                user_event_send_on_commit(user_id=user_id, event=NOTICE)
                 first_in.set()
                 release_first.wait(10)
                 order.append("notice committed")
@@ -40,7 +50,7 @@ def test_a_later_notification_waits_for_an_earlier_uncommitted_one(world):
         try:
             first_in.wait(10)
             with transaction.atomic():
-                user_event_send_on_commit(user_id=user_id, event={"type": "reply.post"})
+                user_event_send_on_commit(user_id=user_id, event=REPLY)
             order.append("reply committed")
         finally:
             connections.close_all()
