@@ -12,9 +12,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from core.event_schema import DeclaredStreamMixin
-from mutualaid import campaign_selectors, permissions
+from mutualaid import permissions
 from mutualaid.events import CAMPAIGN_SNAPSHOT, CAMPAIGN_STREAM, campaign_group
 from mutualaid.models import Campaign
+from mutualaid.selectors import campaigns
 from mutualaid.serializers import DashboardSerializer
 
 
@@ -73,5 +74,5 @@ class CampaignConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def snapshot(self) -> dict | None:
-        dashboard = campaign_selectors.campaign_dashboard(self.campaign_id)
+        dashboard = campaigns.campaign_dashboard(self.campaign_id)
         return dict(DashboardSerializer(dashboard).data) if dashboard is not None else None
