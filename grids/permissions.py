@@ -85,21 +85,21 @@ def require_manage_grid(user: User, grid: Grid | None) -> Grid:
     raise OutOfScope()
 
 
-def _lives_or_works_in(user: User, community: Community) -> bool:
+def lives_or_works_in(user: User, community_id: int) -> bool:
     """A resident of one of its grids, or one of its grid workers: someone who may know the
     community exists, and is told no (403) rather than that it does not (404)."""
     return (
         Membership.objects.filter(
-            user=user, grid__community=community, left_at__isnull=True
+            user=user, grid__community_id=community_id, left_at__isnull=True
         ).exists()
-        or Grid.objects.filter(community=community, grid_worker=user).exists()
+        or Grid.objects.filter(community_id=community_id, grid_worker=user).exists()
     )
 
 
 def require_grant_roles(user: User, community: Community | None) -> Community:
     if community is not None and can_grant_roles(user, community):
         return community
-    if community is not None and _lives_or_works_in(user, community):
+    if community is not None and lives_or_works_in(user, community.pk):
         raise NotAllowed(_("Only the community's cadres can appoint roles."))
     raise OutOfScope()
 
@@ -137,7 +137,7 @@ def can_publish_notice(user: User, community: Community) -> bool:
 def require_publish_notice(user: User, community: Community | None) -> Community:
     if community is not None and can_publish_notice(user, community):
         return community
-    if community is not None and _lives_or_works_in(user, community):
+    if community is not None and lives_or_works_in(user, community.pk):
         raise NotAllowed(_("Only the community's cadres can publish notices."))
     raise OutOfScope()
 
