@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["core.api.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.WriteRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "write": env.str("THROTTLE_WRITE", default="120/min"),
         "join": env.str("THROTTLE_JOIN", default="10/min"),

@@ -1,9 +1,8 @@
-"""What every API view shares: cursor paging, throttles and the documented error responses
-(the handler that makes the error shape is in exceptions.py)."""
+"""What every API view shares: cursor paging and the documented error responses (the handler
+that makes the error shape is in exceptions.py, the throttles the pages share in throttles.py)."""
 
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.pagination import CursorPagination
-from rest_framework.throttling import UserRateThrottle
 
 # The error responses every endpoint may give, for the schema: `**ERRORS` beside the 2xx.
 ERRORS = {
@@ -23,20 +22,3 @@ class NewestFirstCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-
-
-class WriteRateThrottle(UserRateThrottle):
-    """Every write (POST, PUT, PATCH, DELETE) counts against a per-user budget."""
-
-    scope = "write"
-
-    def allow_request(self, request, view):
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        return super().allow_request(request, view)
-
-
-class JoinRateThrottle(UserRateThrottle):
-    """Guessing join codes is slow: a few tries a minute per user."""
-
-    scope = "join"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import NotAllowed, NotFound, ServiceError
+from core.throttles import throttle_page
 from core.views import refuse
 from grids.selectors.places import community_of
 from points import permissions, selectors, services
@@ -70,6 +71,7 @@ def points(request):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def redeem(request, reward_id: int):
     try:
         made = services.reward_redeem(actor=request.user, reward_id=reward_id)
@@ -86,6 +88,7 @@ def redeem(request, reward_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def visibility(request):
     account = services.points_visibility_set(
         user=request.user, public=request.POST.get("public") == "1"
@@ -99,6 +102,7 @@ def visibility(request):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def reward_new(request):
     community = _community(request)
     form = RewardForm(request.POST, prefix="reward")
@@ -116,6 +120,7 @@ def reward_new(request):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def reward_update(request, reward_id: int):
     form = RewardStockForm(request.POST)
     if not form.is_valid():
@@ -132,6 +137,7 @@ def reward_update(request, reward_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def collect(request):
     community = _community(request)
     form = CollectForm(request.POST, prefix="collect")
@@ -157,6 +163,7 @@ def collect(request):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def correct(request, entry_id: int):
     community = _community(request)
     form = CorrectForm(request.POST)

@@ -3,12 +3,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core.throttles import throttle_page
 from residents.context_processors import LARGE_TEXT_COOKIE
 from residents.selectors import notifications_for
 from residents.services import notifications_mark_read
 
 
 @require_POST
+@throttle_page("write")
 def large_text_toggle(request):
     """Switch large-text mode for this device (elderly residents); back to where they were."""
     target = request.POST.get("next") or "/"

@@ -29,6 +29,7 @@ from activities.services import publishing, states
 from activities.services.shifts import ShiftSpec
 from activities.views.common import qr_svg
 from core.errors import NotAllowed, NotFound, ServiceError
+from core.throttles import throttle_page
 from core.views import back, refuse
 from grids.selectors.places import community_of
 from residents.models import AgeBand
@@ -37,6 +38,7 @@ QR_REFRESH_SECONDS = 20
 
 
 @login_required
+@throttle_page("write")
 def activity_new(request):
     community = community_of(request.user)
     permissions.require_organise(request.user, community)
@@ -126,6 +128,7 @@ def manage(request, activity_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def attendance(request, signup_id: int):
     try:
         marked = attendance_services.attendance_mark(
@@ -197,6 +200,7 @@ def attendees_csv(request, activity_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def message_all(request, activity_id: int):
     form = MessageForm(request.POST)
     if not form.is_valid():
@@ -215,6 +219,7 @@ def message_all(request, activity_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def edit(request, activity_id: int):
     form = EditForm(request.POST)
     if not form.is_valid():
@@ -231,6 +236,7 @@ def edit(request, activity_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def copy(request, activity_id: int):
     form = CopyForm(request.POST)
     if not form.is_valid():
@@ -249,6 +255,7 @@ def copy(request, activity_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def cancel(request, activity_id: int):
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -263,6 +270,7 @@ def cancel(request, activity_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def close_attendance(request, activity_id: int):
     try:
         count = attendance_services.attendance_close(actor=request.user, activity_id=activity_id)
@@ -300,6 +308,7 @@ def checkin_qr_partial(request, activity_id: int):
 
 
 @login_required
+@throttle_page("write")
 def checkin(request, activity_id: int):
     """Where the door QR leads: confirm, and my places on now are marked attended."""
     activity = permissions.require_view(request.user, states.activity_from_id(activity_id))

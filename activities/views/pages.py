@@ -19,6 +19,7 @@ from activities.models import Activity, SignUp
 from activities.services import signups, states
 from activities.views.common import qr_svg, storage_url
 from core.errors import NotFound, ServiceError
+from core.throttles import throttle_page
 from core.views import back, refuse
 from grids.selectors.places import community_of
 from residents.models import AgeBand
@@ -152,6 +153,7 @@ def _who(request) -> int | None:
 
 @login_required
 @require_POST
+@throttle_page("write")
 def signup(request, activity_id: int):
     try:
         slot_id = int(request.POST.get("slot", ""))
@@ -187,6 +189,7 @@ def signup(request, activity_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def signup_cancel(request, signup_id: int):
     try:
         cancelled = signups.signup_cancel(actor=request.user, signup_id=signup_id)

@@ -7,7 +7,8 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ERRORS, JoinRateThrottle, NewestFirstCursorPagination
+from core.api import ERRORS, NewestFirstCursorPagination
+from core.throttles import JoinRateThrottle
 from grids import permissions
 from grids.errors import JoinCodeInvalid
 from grids.models import Community, Grid, Membership, MicroGrid

@@ -15,6 +15,7 @@ from rest_framework.exceptions import NotFound as CursorInvalid
 from rest_framework.request import Request
 
 from core.errors import ServiceError
+from core.throttles import throttle_page
 from grids import permissions
 from grids.api.board import FeedPagination
 from grids.errors import OutOfScope
@@ -63,6 +64,7 @@ def _card_context(request, grid: Grid) -> dict:
 
 
 @login_required
+@throttle_page("write")
 def board(request, grid_id: int):
     grid = _grid(request.user, grid_id)
     form = PostForm(request.POST or None, request.FILES or None)
@@ -151,6 +153,7 @@ def _act(request, post_id: int, action) -> HttpResponse:
 
 @login_required
 @require_POST
+@throttle_page("write")
 def comment_add(request, post_id: int):
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -169,6 +172,7 @@ def comment_add(request, post_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def reaction_toggle(request, post_id: int):
     reaction = request.POST.get("reaction", "")
     on = request.POST.get("on", "1") == "1"
@@ -181,6 +185,7 @@ def reaction_toggle(request, post_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def post_edit(request, post_id: int):
     body = request.POST.get("body", "")
     return _act(
@@ -190,6 +195,7 @@ def post_edit(request, post_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def post_delete(request, post_id: int):
     post = _readable_post(request, post_id)
     try:
@@ -204,6 +210,7 @@ def post_delete(request, post_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def comment_delete(request, comment_id: int):
     post_id = selectors.comment_post_id(comment_id)
     if post_id is None:
@@ -217,6 +224,7 @@ def comment_delete(request, comment_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def flag_add(request, post_id: int):
     form = FlagForm(request.POST)
     if not form.is_valid():
@@ -236,6 +244,7 @@ def flag_add(request, post_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def mute(request, post_id: int):
     post = _readable_post(request, post_id)
     try:
@@ -254,6 +263,7 @@ def mute(request, post_id: int):
 
 
 @login_required
+@throttle_page("write")
 def moderation_queue(request, grid_id: int):
     grid = permissions.require_manage_grid(request.user, grid_by_id(grid_id))
     if request.method == "POST":

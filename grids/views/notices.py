@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.throttles import throttle_page
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.forms import NoticeForm
@@ -48,6 +49,7 @@ def _community_for_notices(request, community_id: int) -> Community:
 
 
 @login_required
+@throttle_page("write")
 def notice_list(request, community_id: int):
     """The cadre's notices with their read rates, and the composer."""
     community = _community_for_notices(request, community_id)
@@ -112,6 +114,7 @@ def notice_receipts(request, notice_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def notice_action(request, notice_id: int, action: str):
     service = {"unpin": notices.notice_unpin, "withdraw": notices.notice_withdraw}.get(action)
     if service is None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.throttles import throttle_page
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.forms import CommunityRoleForm, JoinCodeForm, JoinForm, RemoveForm
@@ -46,6 +47,7 @@ def join_entry(request):
     return redirect("home")
 
 
+@throttle_page("join")
 def join(request, code: str):
     """What a scanned QR code opens: the grid, then log in or sign up, then pick a building."""
     grid = selectors.grid_by_join_code(code)
@@ -109,6 +111,7 @@ def grid_manage(request, grid_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def membership_verify(request, membership_id: int):
     try:
         membership = services.membership_verify(actor=request.user, membership_id=membership_id)
@@ -121,6 +124,7 @@ def membership_verify(request, membership_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def membership_remove(request, membership_id: int):
     form = RemoveForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -137,6 +141,7 @@ def membership_remove(request, membership_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def join_code_rotate(request, grid_id: int):
     try:
         services.grid_join_code_rotate(actor=request.user, grid_id=grid_id)
@@ -199,6 +204,7 @@ def community_overview(request, community_id: int):
 
 @require_POST
 @login_required
+@throttle_page("write")
 def community_role_grant(request, community_id: int):
     community = _managed_community(request, community_id)
     form = CommunityRoleForm(request.POST)
@@ -222,6 +228,7 @@ def community_role_grant(request, community_id: int):
 
 @require_POST
 @login_required
+@throttle_page("write")
 def community_role_revoke(request, community_id: int, grant_id: int):
     community = _managed_community(request, community_id)
     grant = selectors.appointed_by_id(community, grant_id)
@@ -233,6 +240,7 @@ def community_role_revoke(request, community_id: int, grant_id: int):
 
 
 @login_required
+@throttle_page("write")
 def profile(request):
     """我的: my account, my home grid and its history, my roles, display settings."""
     form = ProfileForm(request.POST or None, initial={"display_name": request.user.display_name})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.throttles import throttle_page
 from grids.selectors.places import communities_managed_by, grids_of
 from mutualaid import permissions
 from mutualaid.selectors import campaigns as selectors
@@ -74,6 +75,7 @@ def campaign_list(request):
 
 
 @login_required
+@throttle_page("write")
 def campaign_new(request):
     communities = list(communities_managed_by(request.user))
     if not communities:
@@ -125,6 +127,7 @@ def campaign_detail(request, campaign_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def campaign_close(request, campaign_id: int):
     try:
         campaigns.campaign_close(actor=request.user, campaign_id=campaign_id)

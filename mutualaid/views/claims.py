@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.throttles import throttle_page
 from mutualaid import permissions
 from mutualaid.selectors import claims as selectors
 from mutualaid.services import claims
@@ -16,6 +17,7 @@ from mutualaid.services import claims
 
 @login_required
 @require_POST
+@throttle_page("write")
 def offer_claim(request, offer_id: int):
     try:
         quantity = int(request.POST.get("quantity", ""))
@@ -56,6 +58,7 @@ def claim_detail(request, claim_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def claim_action(request, claim_id: int, action: str):
     try:
         if action == "confirm":

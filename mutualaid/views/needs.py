@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.throttles import throttle_page
 from grids import permissions as grid_permissions
 from grids.selectors.places import communities_managed_by, grid_by_id, grids_managed_by
 from mutualaid import permissions
@@ -59,6 +60,7 @@ class OfferForm(AskForm):
 
 
 @login_required
+@throttle_page("write")
 def index(request):
     followed = {
         "campaigns": list(campaigns.campaigns_for(request.user)[:10]),
@@ -134,6 +136,7 @@ def offer_detail(request, offer_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def need_cancel(request, need_id: int):
     try:
         needs.need_cancel(actor=request.user, need_id=need_id)
@@ -146,6 +149,7 @@ def need_cancel(request, need_id: int):
 
 @login_required
 @require_POST
+@throttle_page("write")
 def offer_withdraw(request, offer_id: int):
     try:
         needs.offer_withdraw(actor=request.user, offer_id=offer_id)
