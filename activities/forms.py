@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity
 from activities.services.publishing import MAX_REPEATS
 from activities.services.shifts import MAX_SHIFTS
+from core.dates import DATE_BOUNDS
+from core.forms import CleanTextForm
 from grids.forms import MultipleFileField, MultipleFileInput
 from residents.models import AgeBand
 
@@ -29,7 +31,7 @@ def _when(label, *, required: bool = True) -> forms.DateTimeField:
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(CleanTextForm, forms.Form):
     """The 活动 tab's filters (GET)."""
 
     kind = forms.ChoiceField(
@@ -39,19 +41,25 @@ class FilterForm(forms.Form):
         label=_("For age"), required=False, choices=[("", _("Any age")), *AgeBand.choices]
     )
     day_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=DATE_BOUNDS,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     day_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        validators=DATE_BOUNDS,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 
-class HouseholdMemberForm(forms.Form):
+class HouseholdMemberForm(CleanTextForm, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=30)
     age_band = forms.ChoiceField(label=_("Age"), choices=AgeBand.choices)
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(CleanTextForm, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Activity.Kind.choices, initial=Activity.Kind.CLASS
     )
@@ -109,7 +117,7 @@ class ActivityForm(forms.Form):
         self.fields["grids"].choices = [(g.pk, g.name) for g in grids]
 
 
-class ShiftForm(forms.Form):
+class ShiftForm(CleanTextForm, forms.Form):
     """One volunteer shift of one role; a row left empty is ignored."""
 
     role = forms.CharField(label=_("Role"), max_length=30, required=False)
@@ -136,7 +144,7 @@ ShiftFormSet = forms.formset_factory(
 )
 
 
-class EditForm(forms.Form):
+class EditForm(CleanTextForm, forms.Form):
     """The words of a published activity (its times and places are what people signed up for)."""
 
     title = forms.CharField(label=_("Title"), max_length=60)
@@ -149,11 +157,11 @@ class EditForm(forms.Form):
     )
 
 
-class CopyForm(forms.Form):
+class CopyForm(CleanTextForm, forms.Form):
     starts_at = _when(_("New start"))
 
 
-class MessageForm(forms.Form):
+class MessageForm(CleanTextForm, forms.Form):
     body = forms.CharField(
         label=_("Message to everyone signed up"),
         max_length=500,
@@ -161,5 +169,5 @@ class MessageForm(forms.Form):
     )
 
 
-class CancelForm(forms.Form):
+class CancelForm(CleanTextForm, forms.Form):
     reason = forms.CharField(label=_("Reason (sent to everyone signed up)"), max_length=200)

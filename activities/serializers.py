@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from activities.models import Activity, SignUp, Slot
 from core.api import ID_MAX
+from core.text import refuse_line_breaks
 from residents.models import AgeBand, HouseholdMember
 
 
@@ -125,9 +126,9 @@ class ShiftInputSerializer(serializers.Serializer):
 class ActivityCreateSerializer(serializers.Serializer):
     community = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=Activity.Kind.choices, default=Activity.Kind.CLASS)
-    title = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=60, validators=[refuse_line_breaks])
     description = serializers.CharField(max_length=2000, allow_blank=True, default="")
-    place = serializers.CharField(max_length=100)
+    place = serializers.CharField(max_length=100, validators=[refuse_line_breaks])
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     signup_opens_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -155,9 +156,9 @@ class ActivityCreateSerializer(serializers.Serializer):
 
 
 class ActivityUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=60)
+    title = serializers.CharField(max_length=60, validators=[refuse_line_breaks])
     description = serializers.CharField(max_length=2000, allow_blank=True, default="")
-    place = serializers.CharField(max_length=100)
+    place = serializers.CharField(max_length=100, validators=[refuse_line_breaks])
 
 
 class CopySerializer(serializers.Serializer):

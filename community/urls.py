@@ -33,3 +33,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A bug in an API view answers `{code, detail}` as JSON, not the HTML 500 page.
+handler500 = "core.views.server_error"

@@ -1,8 +1,11 @@
 """What every app's pages share: a refusal shown on the page, a safe way back."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.defaults import server_error as page_server_error
 
 from core.errors import NotAllowed, NotFound, ServiceError
 
@@ -22,3 +25,18 @@ def back(request, default: str):
     ):
         return redirect(target)
     return redirect(default)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: the API answers a bug in its one error shape, pages with the 500 page.
+
+    Only used when DEBUG is off (with DEBUG on Django shows its technical page as before)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "code": "server_error",
+                "detail": _("Something went wrong on our side. Please try again later."),
+            },
+            status=500,
+        )
+    return page_server_error(request, *args, **kwargs)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextForm
 from grids.models import (
     COMMENT_MAX_CHARS,
     NOTICE_MAX_CHARS,
@@ -13,7 +14,7 @@ from grids.models import (
 )
 
 
-class JoinCodeForm(forms.Form):
+class JoinCodeForm(CleanTextForm, forms.Form):
     code = forms.CharField(
         label=_("Join code"),
         max_length=32,
@@ -27,7 +28,7 @@ class JoinCodeForm(forms.Form):
     )
 
 
-class JoinForm(forms.Form):
+class JoinForm(CleanTextForm, forms.Form):
     micro_grid = forms.TypedChoiceField(
         label=_("My building"),
         coerce=int,
@@ -52,7 +53,7 @@ class JoinForm(forms.Form):
         ]
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(CleanTextForm, forms.Form):
     reason = forms.CharField(max_length=200, required=False)
 
 
@@ -73,7 +74,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class PostForm(forms.Form):
+class PostForm(CleanTextForm, forms.Form):
     """The composer. Photos are read from request.FILES and checked by the service."""
 
     kind = forms.ChoiceField(
@@ -94,7 +95,7 @@ class PostForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextForm, forms.Form):
     body = forms.CharField(
         label=_("Comment"),
         max_length=COMMENT_MAX_CHARS,
@@ -103,12 +104,12 @@ class CommentForm(forms.Form):
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class FlagForm(forms.Form):
+class FlagForm(CleanTextForm, forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=Flag.Reason.choices)
     comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(CleanTextForm, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=NOTICE_TITLE_MAX_CHARS)
     body = forms.CharField(
         label=_("Text"), max_length=NOTICE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6})
@@ -133,7 +134,7 @@ class NoticeForm(forms.Form):
         self.fields["grids"].choices = [(g.pk, g.name) for g in grids]
 
 
-class CommunityRoleForm(forms.Form):
+class CommunityRoleForm(CleanTextForm, forms.Form):
     """A cadre appoints a resident of the community as a volunteer or volunteer lead."""
 
     phone = forms.CharField(

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextForm
 from residents.phones import normalize_phone
 
 
@@ -28,7 +29,7 @@ class PhoneField(forms.CharField):
         return normalize_phone(value) if value else value
 
 
-class SignupForm(forms.Form):
+class SignupForm(CleanTextForm, forms.Form):
     """Extra fields on allauth's sign-up: the name neighbours will see."""
 
     display_name = forms.CharField(
@@ -42,5 +43,5 @@ class SignupForm(forms.Form):
         """Called by allauth after the user is saved; nothing more to store."""
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(CleanTextForm, forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=30)

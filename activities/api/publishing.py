@@ -27,6 +27,7 @@ from activities.serializers import (
 from activities.services import publishing
 from activities.services.shifts import ShiftSpec
 from core.api import ERRORS
+from core.dates import DATE_BOUNDS
 from residents.models import AgeBand
 
 
@@ -40,8 +41,8 @@ class SoonestFirstPagination(CursorPagination):
 class ActivityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices)
     age_band = django_filters.ChoiceFilter(choices=AgeBand.choices)
-    date_from = django_filters.DateFilter()
-    date_to = django_filters.DateFilter()
+    date_from = django_filters.DateFilter(validators=DATE_BOUNDS)
+    date_to = django_filters.DateFilter(validators=DATE_BOUNDS)
 
 
 LIST_PARAMS = [

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import ERRORS, NewestFirstCursorPagination
+from core.parsers import FormParser, MultiPartParser, ObjectJSONParser
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.events import event_for_viewer, event_message
@@ -63,7 +63,7 @@ def _post(user: User, post_id: int) -> Post:
 
 
 class GridPostsView(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, ObjectJSONParser]
 
     @extend_schema(
         parameters=[

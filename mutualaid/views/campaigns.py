@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.forms import CleanTextForm
 from core.throttles import throttle_page
 from grids.selectors.places import communities_managed_by, grids_of
 from mutualaid import permissions
@@ -21,7 +22,7 @@ from mutualaid.selectors import needs
 from mutualaid.services import campaigns
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(CleanTextForm, forms.Form):
     community = forms.TypedChoiceField(label=gettext_lazy("Community"), coerce=int)
     title = forms.CharField(label=gettext_lazy("Name of the campaign"), max_length=60)
     description = forms.CharField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.forms import CleanTextForm
 from core.throttles import throttle_page
 from grids import permissions as grid_permissions
 from grids.selectors.places import communities_managed_by, grid_by_id, grids_managed_by
@@ -24,7 +25,7 @@ from mutualaid.services import needs
 URGENT_HOURS = 6
 
 
-class AskForm(forms.Form):
+class AskForm(CleanTextForm, forms.Form):
     category = forms.TypedChoiceField(label=gettext_lazy("What"), coerce=int)
     quantity = forms.IntegerField(label=gettext_lazy("How many"), min_value=1, max_value=100_000)
     description = forms.CharField(
