@@ -1,12 +1,11 @@
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from activities import events, permissions
 from activities.models import Activity
-from core.event_schema import DeclaredStreamMixin
+from core.consumers import FORBIDDEN, ReadOnlyStreamConsumer
 
 
-class ActivityConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
+class ActivityConsumer(ReadOnlyStreamConsumer):
     """Places left on an activity, live: a snapshot on connect and after every change.
 
     Read-only; anyone who may see the activity may listen. Snapshots carry the
@@ -16,14 +15,10 @@ class ActivityConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
     event_stream = events.ACTIVITY_STREAM
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
-            return
-        self.user = user
+        self.user = self.scope["user"]  # signed in: ReadOnlyStreamConsumer checked
         self.activity_id = self.scope["url_route"]["kwargs"]["activity_id"]
         if not await self.allowed():
-            await self.close(code=4403)
+            await self.refuse(FORBIDDEN)
             return
         self.group = events.activity_group(self.activity_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -35,10 +30,10 @@ class ActivityConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content, **kwargs) -> None:
-        if isinstance(content, dict) and content.get("type") == "resume":
+        if content.get("type") == "resume":
             await self.send_json(await self.snapshot())
             return
-        await self.send_json({"type": "error", "code": "read_only", "detail": "read-only stream"})
+        await super().receive_json(content)
 
     async def seats_nudge(self, message) -> None:
         await self.send_json(await self.snapshot())

@@ -77,7 +77,7 @@ declare_event(
 declare_event(
     ACTIVITY_STREAM,
     "error",
-    error_fields(["read_only"]),
+    error_fields(["read_only", "invalid_message"]),
     "A message from the client was refused; the stream goes on.",
 )
 

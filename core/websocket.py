@@ -35,15 +35,17 @@ class OriginOrAppTokenValidator:
 
 @database_sync_to_async
 def _user_for_token(token: str):
+    """The token's user and session key, or None."""
     from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
 
     found = authenticate_by_x_session_token(token)
-    return found[0] if found else None
+    return (found[0], found[1].session_key) if found else None
 
 
 class SessionTokenAuthMiddleware:
-    """Put the user of an X-Session-Token header in scope["user"] (after the cookie
-    middleware, so a token wins over a missing or stale cookie)."""
+    """Put the user of an X-Session-Token header in scope["user"] and its session key in
+    scope["session_key"] (after the cookie middleware, so a token wins over a missing
+    or stale cookie; the key lets a logout of that session close the socket)."""
 
     def __init__(self, application):
         self.application = application
@@ -51,7 +53,7 @@ class SessionTokenAuthMiddleware:
     async def __call__(self, scope, receive, send):
         token = _header(scope, SESSION_TOKEN_HEADER)
         if token:
-            user = await _user_for_token(token.decode("latin1"))
-            if user is not None:
-                scope = dict(scope, user=user)
+            found = await _user_for_token(token.decode("latin1"))
+            if found is not None:
+                scope = dict(scope, user=found[0], session_key=found[1])
         return await self.application(scope, receive, send)

@@ -1,9 +1,9 @@
 """The live board: /ws/grids/<id>/[?after=<seq>].
 
-Members of the grid and its staff are let in; everyone else is refused at the
-handshake. The stream is read-only and ordered by `seq`: the consumer never
-sends a seq twice, and if the channel layer dropped or reordered events it
-fills the gap from BoardEvent before going on. A client that reconnects names
+Members of the grid and its staff are let in; everyone else is closed with 4403
+as soon as the socket opens (core.consumers). The stream is read-only and ordered
+by `seq`: the consumer never sends a seq twice, and if the channel layer dropped
+or reordered events it fills the gap from BoardEvent before going on. A client that reconnects names
 the last seq it applied in `?after=`; everything since is sent before any live
 event. Too long an absence gets `{"type": "reset"}`: reload the feed instead.
 """
@@ -12,9 +12,14 @@ from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from core.event_schema import DeclaredStreamMixin
+from core.consumers import (
+    FORBIDDEN,
+    RESUME_INVALID,
+    SESSION_END,
+    ReadOnlyStreamConsumer,
+    seq_or_none,
+)
 from grids import permissions
 from grids.events import BOARD_STREAM, board_group, event_for_viewer, event_message, skip_event
 from grids.models import Grid, Mute
@@ -22,21 +27,18 @@ from grids.selectors.board import EVENTS_PER_RESUME, events_after
 from residents.models import User
 
 MAX_REPLAY = 1000  # events; beyond this a client reloads the feed rather than replaying
-GROUP_MESSAGES = ("board.event", "access.check")
+GROUP_MESSAGES = ("board.event", "access.check", SESSION_END)
 
 
-class BoardConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
+class BoardConsumer(ReadOnlyStreamConsumer):
     event_stream = BOARD_STREAM
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
+        user = self.scope["user"]  # signed in: ReadOnlyStreamConsumer checked
         grid_id = int(self.scope["url_route"]["kwargs"]["grid_id"])
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
-            return
         grid_seq = await self.authorise(user, grid_id)
         if grid_seq is None:
-            await self.close(code=4403)
+            await self.refuse(FORBIDDEN)
             return
         self.grid_id = grid_id
         self.user_id = user.pk
@@ -67,20 +69,12 @@ class BoardConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content, **kwargs) -> None:
-        if not isinstance(content, dict) or content.get("type") != "resume":
-            await self.send_json(
-                {
-                    "type": "error",
-                    "code": "read_only",
-                    "detail": "This stream is read-only; write through /api/v1/.",
-                }
-            )
+        if content.get("type") != "resume":
+            await super().receive_json(content)
             return
-        after = content.get("after")
-        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-            await self.send_json(
-                {"type": "error", "code": "resume_invalid", "detail": "after: a seq >= 0"}
-            )
+        after = seq_or_none(content.get("after"))
+        if after is None:
+            await self.refuse_message(RESUME_INVALID, "after: a seq >= 0")
             return
         # Events from `after` on are sent again, in order; a client applies only
         # seq == last applied + 1 (connecting with ?after= avoids the overlap).
@@ -134,7 +128,7 @@ class BoardConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
         if message["user_id"] != self.user_id:
             return
         if await self.authorise_again() is None:
-            await self.close(code=4403)
+            await self.close(code=FORBIDDEN)
 
     @database_sync_to_async
     def authorise(self, user, grid_id: int) -> int | None:

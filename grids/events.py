@@ -253,7 +253,7 @@ declare_event(
 declare_event(
     BOARD_STREAM,
     "error",
-    error_fields(["read_only", "resume_invalid"]),
+    error_fields(["read_only", "resume_invalid", "invalid_message"]),
     "A message from the client was refused; the stream goes on.",
 )
 

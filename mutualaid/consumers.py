@@ -1,7 +1,8 @@
 """A campaign's live dashboard: /ws/aid/campaigns/<id>/.
 
 Residents, grid workers and cadres of the campaign's community are let in; anyone else
-is refused at the handshake. On connect, and on every nudge after a change commits, the
+is closed with 4403 as soon as the socket opens, and everyone with 4404 once the
+campaign is gone. On connect, and on every nudge after a change commits, the
 consumer reads the dashboard and sends it whole as `{"type": "campaign.snapshot",
 "version": n, "dashboard": {...}}`. Versions only grow on one socket: a nudge whose
 change an earlier snapshot already showed sends nothing. A snapshot is the full state,
@@ -9,9 +10,8 @@ so a client that reconnects needs nothing replayed. Read-only: write through the
 """
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from core.event_schema import DeclaredStreamMixin
+from core.consumers import FORBIDDEN, GONE, ReadOnlyStreamConsumer
 from mutualaid import permissions
 from mutualaid.events import CAMPAIGN_SNAPSHOT, CAMPAIGN_STREAM, campaign_group
 from mutualaid.models import Campaign
@@ -19,17 +19,14 @@ from mutualaid.selectors import campaigns
 from mutualaid.serializers import DashboardSerializer
 
 
-class CampaignConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
+class CampaignConsumer(ReadOnlyStreamConsumer):
     event_stream = CAMPAIGN_STREAM
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
+        user = self.scope["user"]  # signed in: ReadOnlyStreamConsumer checked
         campaign_id = int(self.scope["url_route"]["kwargs"]["campaign_id"])
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
-            return
         if not await self.may_view(user, campaign_id):
-            await self.close(code=4403)
+            await self.refuse(FORBIDDEN)
             return
         self.campaign_id = campaign_id
         self.group = campaign_group(campaign_id)
@@ -43,22 +40,13 @@ class CampaignConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs) -> None:
-        await self.send_json(
-            {
-                "type": "error",
-                "code": "read_only",
-                "detail": "This stream is read-only; write through /api/v1/.",
-            }
-        )
-
     async def campaign_nudge(self, message) -> None:
         await self.send_snapshot()
 
     async def send_snapshot(self) -> None:
         snapshot = await self.snapshot()
         if snapshot is None:
-            await self.close(code=4404)
+            await self.close(code=GONE)
             return
         if snapshot["version"] <= self.version:
             return  # an earlier snapshot already showed this change

@@ -103,7 +103,7 @@ declare_event(
 declare_event(
     CAMPAIGN_STREAM,
     "error",
-    error_fields(["read_only"]),
+    error_fields(["read_only", "invalid_message"]),
     "A message from the client was refused; the stream goes on.",
 )
 

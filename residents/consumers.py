@@ -1,32 +1,31 @@
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from core.event_schema import DeclaredStreamMixin
+from core.consumers import RESUME_INVALID, ReadOnlyStreamConsumer, seq_or_none
 from residents.events import ME_STREAM, user_group
 from residents.models import Notification, NotificationStream
 
 BATCH = 200
+MAX_REPLAY = 1000  # events; beyond this a client reloads its notifications over REST
 
 
-class MeConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
+class MeConsumer(ReadOnlyStreamConsumer):
     """The signed-in user's own stream, in Notification id order.
 
     Read-only: clients write through REST. `?after=<seq>` in the URL (or a
     `{"type": "resume", "after": seq}` message) sends everything after `seq`;
-    otherwise the stream starts from now.
+    otherwise the stream starts from now. More than MAX_REPLAY events behind, the
+    client gets `{"type": "reset", "seq": latest}` instead and reads the history
+    from GET /api/v1/me/notifications/.
     """
 
     event_stream = ME_STREAM
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=4401)
-            return
+        user = self.scope["user"]  # signed in: ReadOnlyStreamConsumer checked
         self.user_id = user.pk
         self.groups_joined = [user_group(user.pk), *await self.shared_groups(user)]
         for group in self.groups_joined:
@@ -36,25 +35,30 @@ class MeConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "hello", "seq": self.last_seq})
         after = _after_param(self.scope)
         if after is not None and after < self.last_seq:
-            self.last_seq = after
-            await self.send_pending()
+            await self.replay_from(after, self.last_seq)
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content, **kwargs) -> None:
-        if isinstance(content, dict) and content.get("type") == "resume":
-            after = content.get("after")
-            if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-                await self.send_json(
-                    {"type": "error", "code": "resume_invalid", "detail": "after: an id >= 0"}
-                )
-                return
-            self.last_seq = after
-            await self.send_pending()
+        if content.get("type") != "resume":
+            await super().receive_json(content)
             return
-        await self.send_json({"type": "error", "code": "read_only", "detail": "read-only stream"})
+        after = seq_or_none(content.get("after"))
+        if after is None:
+            await self.refuse_message(RESUME_INVALID, "after: a seq >= 0")
+            return
+        await self.replay_from(after, await self.latest_seq())
+
+    async def replay_from(self, after: int, latest: int) -> None:
+        """Send what came after `after`, or a reset if that is more than MAX_REPLAY."""
+        if latest - after > MAX_REPLAY:
+            self.last_seq = latest
+            await self.send_json({"type": "reset", "seq": latest})
+            return
+        self.last_seq = after
+        await self.send_pending()
 
     async def stream_nudge(self, message) -> None:
         await self.send_pending()

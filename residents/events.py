@@ -61,8 +61,15 @@ declare_event(
 )
 declare_event(
     ME_STREAM,
+    "reset",
+    fields({"seq": integer("The latest seq of this user's stream.", minimum=0)}),
+    "More than 1,000 events were missed (`?after=` or a resume too far back): read them "
+    "from GET /api/v1/me/notifications/, then go on from `seq`.",
+)
+declare_event(
+    ME_STREAM,
     "error",
-    error_fields(["read_only", "resume_invalid"]),
+    error_fields(["read_only", "resume_invalid", "invalid_message"]),
     "A message from the client was refused; the stream goes on.",
 )
 

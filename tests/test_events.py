@@ -39,6 +39,7 @@ CHANNEL_LAYER_MESSAGES = {
     "stream.nudge",
     "seats.nudge",
     "campaign.nudge",
+    "session.end",
 }
 JSON_SCHEMA_TYPES = {"object", "array", "string", "integer", "number", "boolean", "null"}
 

@@ -11,6 +11,7 @@ from activities.services import signups
 from community.asgi import application
 from tests.activities.conftest import make_class
 from tests.grids.test_consumers import ORIGIN, session_cookie_for
+from tests.sockets import assert_garbage_is_refused_then_closed, close_code
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -54,7 +55,7 @@ def slot_id(activity) -> int:
 async def test_an_anonymous_socket_is_refused(world):
     activity = await sync_to_async(make_class)(world)
     seats, connected, code = await open_seats(activity.pk)
-    assert not connected and code == 4401
+    assert await close_code(seats, connected, code) == 4401
     await seats.disconnect()
 
 
@@ -62,13 +63,13 @@ async def test_an_anonymous_socket_is_refused(world):
 async def test_those_who_may_not_see_the_activity_are_refused(world, who):
     activity = await sync_to_async(make_class)(world, grid_ids=[world.grid_b.pk])
     seats, connected, code = await open_seats(activity.pk, user=getattr(world, who))
-    assert not connected and code == 4403
+    assert await close_code(seats, connected, code) == 4403
     await seats.disconnect()
 
 
 async def test_a_socket_for_an_activity_that_does_not_exist_is_refused(world):
     seats, connected, code = await open_seats(999999, user=world.resident_a)
-    assert not connected and code == 4403
+    assert await close_code(seats, connected, code) == 4403
     await seats.disconnect()
 
 
@@ -137,3 +138,11 @@ async def test_the_socket_is_read_only_but_answers_a_resume_with_the_current_sna
     assert again["version"] == first["version"] and again["slots"] == first["slots"]
     assert not await sync_to_async(activity.signups.exists)()
     await seats.disconnect()
+
+
+async def test_any_frame_is_answered_and_repeated_garbage_closes_the_socket(world, caplog):
+    activity = await sync_to_async(make_class)(world)
+    seats, connected, _ = await open_seats(activity.pk, user=world.resident_a)
+    assert connected
+    await snapshot(seats)
+    await assert_garbage_is_refused_then_closed(seats, caplog)

@@ -16,6 +16,7 @@ from community.asgi import application
 from grids.events import board_group, board_message
 from grids.models import BoardEvent
 from grids.services import moderation, notices, places, posts
+from tests.sockets import assert_garbage_is_refused_then_closed, close_code
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -50,12 +51,13 @@ def app_token_for(user) -> str:
     return response.json()["meta"]["session_token"]
 
 
-async def open_board(grid_id, *, user=None, origin=ORIGIN, token=None):
+async def open_board(grid_id, *, user=None, origin=ORIGIN, token=None, cookie=None):
     headers = [(b"host", b"127.0.0.1:8000")]
     if origin:
         headers.append((b"origin", origin.encode()))
     if user is not None:
         cookie = await sync_to_async(session_cookie_for)(user)
+    if cookie is not None:
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     if token:
         headers.append((b"x-session-token", token.encode()))
@@ -86,8 +88,7 @@ async def test_a_member_joins_their_grids_board_and_hears_a_post(world):
 @pytest.mark.parametrize("who", ["resident_b", "worker_b", "cadre_west", "outsider"])
 async def test_anyone_outside_the_grid_is_refused_at_the_handshake(world, who):
     board, connected, code = await open_board(world.grid_a.pk, user=getattr(world, who))
-    assert not connected
-    assert code == 4403
+    assert await close_code(board, connected, code) == 4403
     await board.disconnect()
 
 
@@ -100,7 +101,7 @@ async def test_grid_staff_are_let_in(world):
 
 async def test_an_anonymous_socket_is_refused(world):
     board, connected, code = await open_board(world.grid_a.pk)
-    assert not connected and code == 4401
+    assert await close_code(board, connected, code) == 4401
     await board.disconnect()
 
 
@@ -125,10 +126,10 @@ async def test_an_app_client_authenticates_with_its_session_token(world):
     await hello(board)
     await board.disconnect()
     foreign, connected, code = await open_board(world.grid_b.pk, origin=None, token=token)
-    assert not connected and code == 4403
+    assert await close_code(foreign, connected, code) == 4403
     await foreign.disconnect()
     bogus, connected, code = await open_board(world.grid_a.pk, origin=None, token="not-a-token")
-    assert not connected and code == 4401
+    assert await close_code(bogus, connected, code) == 4401
     await bogus.disconnect()
 
 
@@ -351,3 +352,61 @@ async def test_a_muted_members_comment_arrives_as_a_skip(world):
     await sync_to_async(posts.comment_create)(actor=world.resident_a, post_id=post.pk, body="吵")
     assert (await board.receive_json_from(timeout=5))["type"] == "skip"
     await board.disconnect()
+
+
+async def test_any_frame_is_answered_and_repeated_garbage_closes_the_socket(world, caplog):
+    board, connected, _ = await open_board(world.grid_a.pk, user=world.resident_a2)
+    assert connected
+    await hello(board)
+    await assert_garbage_is_refused_then_closed(board, caplog)
+
+
+async def test_a_resume_beyond_any_seq_is_refused_not_sent_to_the_database(world):
+    board, connected, _ = await open_board(world.grid_a.pk, user=world.resident_a2)
+    assert connected
+    await hello(board)
+    await board.send_json_to({"type": "resume", "after": 10**30})
+    error = await board.receive_json_from(timeout=5)
+    assert (error["type"], error["code"]) == ("error", "resume_invalid")
+    await board.disconnect()
+
+
+def logged_in_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+async def test_logging_out_closes_that_sessions_sockets_and_no_other(world):
+    leaving = await sync_to_async(logged_in_client)(world.resident_a2)
+    board, connected, _ = await open_board(
+        world.grid_a.pk, cookie=leaving.cookies["sessionid"].value
+    )
+    assert connected
+    await hello(board)
+    other_device, connected, _ = await open_board(world.grid_a.pk, user=world.resident_a2)
+    assert connected
+    await hello(other_device)
+
+    response = await sync_to_async(leaving.post)("/accounts/logout/")
+    assert response.status_code == 302
+
+    assert await board.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    await sync_to_async(posts.post_create)(actor=world.resident_a, grid=world.grid_a, body="还在")
+    event = await other_device.receive_json_from(timeout=5)
+    assert event["type"] == "post.created"
+    await other_device.disconnect()
+
+
+async def test_an_app_logging_out_closes_its_token_sockets(world):
+    token = await sync_to_async(app_token_for)(world.resident_a)
+    board, connected, _ = await open_board(world.grid_a.pk, origin=None, token=token)
+    assert connected
+    await hello(board)
+
+    response = await sync_to_async(Client().delete)(
+        "/_allauth/app/v1/auth/session", HTTP_X_SESSION_TOKEN=token
+    )
+    assert response.status_code == 401  # allauth: the session is gone
+
+    assert await board.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}

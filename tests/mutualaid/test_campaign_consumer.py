@@ -14,6 +14,7 @@ from django.utils import timezone
 from community.asgi import application
 from mutualaid.models import Category
 from mutualaid.services import campaigns, claims, needs
+from tests.sockets import assert_garbage_is_refused_then_closed, close_code
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -103,7 +104,7 @@ async def test_strangers_anonymous_and_foreign_origins_are_refused(world):
         ({"user": world.outsider}, 4403),
     ):
         communicator, connected, code = await open_dashboard(campaign.pk, **kwargs)
-        assert (connected, code) == (False, expected)
+        assert await close_code(communicator, connected, code) == expected
         await communicator.disconnect()
     communicator, connected, _ = await open_dashboard(
         campaign.pk, user=world.resident_a, origin="https://evil.example"
@@ -111,7 +112,7 @@ async def test_strangers_anonymous_and_foreign_origins_are_refused(world):
     assert not connected
     await communicator.disconnect()
     communicator, connected, code = await open_dashboard(campaign.pk + 1000, user=world.admin)
-    assert (connected, code) == (False, 4403)
+    assert await close_code(communicator, connected, code) == 4403
     await communicator.disconnect()
 
 
@@ -124,3 +125,11 @@ async def test_the_stream_is_read_only(world):
     reply = await dashboard.receive_json_from(timeout=5)
     assert reply["code"] == "read_only"
     await dashboard.disconnect()
+
+
+async def test_any_frame_is_answered_and_repeated_garbage_closes_the_socket(world, caplog):
+    campaign, _masks = await sync_to_async(start)(world)
+    dashboard, connected, _ = await open_dashboard(campaign.pk, user=world.resident_a)
+    assert connected
+    await dashboard.receive_json_from(timeout=5)
+    await assert_garbage_is_refused_then_closed(dashboard, caplog)

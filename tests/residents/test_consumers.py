@@ -11,6 +11,7 @@ from django.test import Client
 from community.asgi import application
 from grids.services import notices, posts
 from grids.services import places as services
+from tests.sockets import assert_garbage_is_refused_then_closed, close_code
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -48,9 +49,10 @@ def without_stamp(event: dict) -> dict:
 
 
 async def test_an_anonymous_socket_is_refused():
-    communicator, connected, code = await connect(None)
-    assert not connected
-    assert code == 4401
+    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1:8000")]
+    communicator = WebsocketCommunicator(application, "/ws/me/", headers=headers)
+    connected, code = await communicator.connect()
+    assert await close_code(communicator, connected, code) == 4401
     await communicator.disconnect()
 
 
@@ -158,4 +160,41 @@ async def test_connecting_with_after_replays_before_anything_live(world):
     assert (await me.receive_json_from(timeout=5))["type"] == "hello"
     replayed = await me.receive_json_from(timeout=5)
     assert (replayed["type"], replayed["seq"]) == ("membership.verified", 1)
+    await me.disconnect()
+
+
+async def test_any_frame_is_answered_and_repeated_garbage_closes_the_socket(world, caplog):
+    cookie = await sync_to_async(session_cookie_for)(world.resident_a)
+    communicator, connected, _code = await connect(cookie)
+    assert connected
+    await assert_garbage_is_refused_then_closed(communicator, caplog)
+
+
+def three_replies(world) -> None:
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="谁有梯子？")
+    for body in ("一", "二", "三"):
+        posts.comment_create(actor=world.resident_a2, post_id=post.pk, body=body)
+
+
+async def test_a_replay_is_capped_and_a_longer_absence_is_told_to_reload(world, monkeypatch):
+    monkeypatch.setattr("residents.consumers.MAX_REPLAY", 2)
+    await sync_to_async(three_replies)(world)
+    cookie = await sync_to_async(session_cookie_for)(world.resident_a)
+    headers = [
+        (b"origin", b"http://127.0.0.1:8000"),
+        (b"host", b"127.0.0.1:8000"),
+        (b"cookie", f"sessionid={cookie}".encode()),
+    ]
+    me = WebsocketCommunicator(application, "/ws/me/?after=0", headers=headers)
+    connected, _ = await me.connect()
+    assert connected
+    hello = await me.receive_json_from(timeout=5)
+    assert hello == {"type": "hello", "seq": 3}
+    assert await me.receive_json_from(timeout=5) == {"type": "reset", "seq": 3}
+    assert await me.receive_nothing(timeout=0.3)
+
+    await me.send_json_to({"type": "resume", "after": 0})
+    assert await me.receive_json_from(timeout=5) == {"type": "reset", "seq": 3}
+    await me.send_json_to({"type": "resume", "after": 1})  # two behind: within the cap
+    assert [(await me.receive_json_from(timeout=5))["seq"] for _ in range(2)] == [2, 3]
     await me.disconnect()
