@@ -1,5 +1,6 @@
-"""Demo activities for the demo community: a calligraphy class, a children's painting
-class, volunteer gate shifts, rewards. Idempotent: run after `seed_demo`."""
+"""Demo activities for the demo communities: in 东湖社区 a calligraphy class, a children's
+painting class, volunteer gate shifts, rewards; in 南湖社区 a lakeside clean-up and a reward.
+Idempotent: run after `seed_demo`."""
 
 from datetime import datetime, time, timedelta
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 from activities.models import Activity
 from activities.services import publishing
 from activities.services.shifts import ShiftSpec
-from grids.demo import COMMUNITY
+from grids.demo import COMMUNITY, SECOND_CADRE_PHONE, SECOND_COMMUNITY
 from grids.models import Community, Role, RoleGrant
 from points.models import Reward
 from points.services import reward_create
@@ -24,6 +25,10 @@ def _next(weekday: int, hour: int, *, weeks: int = 0) -> datetime:
 
 @transaction.atomic
 def demo_activities() -> int:
+    return _first_community() + _second_community()
+
+
+def _first_community() -> int:
     community = Community.objects.filter(name=COMMUNITY).first()
     cadre = User.objects.filter(phone="+8613900000001").first()
     if community is None or cadre is None:
@@ -100,3 +105,27 @@ def demo_activities() -> int:
         ):
             reward_create(actor=cadre, community=community, name=name, cost=cost, stock=stock)
     return len(made)
+
+
+def _second_community() -> int:
+    community = Community.objects.filter(name=SECOND_COMMUNITY).first()
+    cadre = User.objects.filter(phone=f"+86{SECOND_CADRE_PHONE}").first()
+    if community is None or cadre is None:
+        return 0
+    if Activity.objects.filter(community=community, ends_at__gt=timezone.now()).exists():
+        return 0
+    saturday = _next(5, 8)
+    publishing.activity_create(
+        actor=cadre,
+        community=community,
+        kind=Activity.Kind.VOLUNTEER,
+        title="南湖岸边清洁行动",
+        description="沿湖捡拾垃圾，手套和垃圾袋由社区准备。",
+        place="南湖新村东门集合",
+        starts_at=saturday,
+        ends_at=saturday + timedelta(hours=2),
+        capacity=30,
+    )
+    if not Reward.objects.filter(community=community).exists():
+        reward_create(actor=cadre, community=community, name="环保购物袋", cost=30, stock=20)
+    return 1

@@ -1,4 +1,6 @@
-"""东湖社区: a deterministic demo community, built through the same services as real data.
+"""东湖社区 and its small neighbour 南湖社区: deterministic demo communities, built through the
+same services as real data. Two communities, so what one may not see of the other can be
+tried by hand and by the permission tests.
 
 Same accounts, same join codes on every run; running it twice changes nothing.
 """
@@ -32,6 +34,12 @@ GRID_COUNT, BUILDINGS_PER_GRID, RESIDENTS_PER_GRID = 15, 10, 20
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗"
 KIN = ["阿姨", "叔叔", "大爷", "奶奶", "姐", "哥", "老师", "师傅"]
 
+# The neighbour: two grids of four buildings, a cadre, a grid worker and eight residents each.
+SECOND_STREET, SECOND_COMMUNITY = "南湖街道", "南湖社区"
+SECOND_COMPOUNDS = ["南湖新村", "烟雨苑"]
+SECOND_GRID_COUNT, SECOND_BUILDINGS_PER_GRID, SECOND_RESIDENTS_PER_GRID = 2, 4, 8
+SECOND_CADRE_PHONE = "13900000002"
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -41,13 +49,15 @@ class DemoAccount:
     password: str
     grid: int | None = None
     building: str | None = None
+    community: str | None = None
 
 
 DEMO_CENTRE = (Decimal("30.746900"), Decimal("120.755600"))
+SECOND_CENTRE = (Decimal("30.752300"), Decimal("120.765800"))
 
 
-def demo_join_code(grid_number: int) -> str:
-    digest = hashlib.sha256(f"linli-demo:{COMMUNITY}:{grid_number}".encode()).digest()
+def demo_join_code(grid_number: int, community: str = COMMUNITY) -> str:
+    digest = hashlib.sha256(f"linli-demo:{community}:{grid_number}".encode()).digest()
     return "".join(
         JOIN_CODE_ALPHABET[b % len(JOIN_CODE_ALPHABET)] for b in digest[:JOIN_CODE_LENGTH]
     )
@@ -99,7 +109,14 @@ def demo_build() -> dict:
 
     accounts: list[DemoAccount] = []
 
-    def add(role: str, user: User, grid: Grid | None = None, micro: MicroGrid | None = None):
+    def add(
+        role: str,
+        user: User,
+        grid: Grid | None = None,
+        micro: MicroGrid | None = None,
+        *,
+        community: Community | None = community,
+    ):
         accounts.append(
             DemoAccount(
                 role,
@@ -108,13 +125,14 @@ def demo_build() -> dict:
                 DEMO_PASSWORD,
                 grid.number if grid else None,
                 micro.label if micro else None,
+                community.name if community else None,
             )
         )
 
     admin = _account("13800000000", "管理员")
     if not admin.is_superuser:
         User.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
-    add("admin", admin)
+    add("admin", admin, community=None)
     cadre = _account("13900000001", "陈书记")
     services.role_grant(actor=None, user=cadre, role=Role.CADRE, community=community)
     add(Role.CADRE, cadre)
@@ -163,9 +181,10 @@ def demo_build() -> dict:
             else:
                 add(Role.RESIDENT, resident, grid, micro)
     for i in range(1, 11):
-        add("newcomer", _account(f"1380002{i:04d}", f"新邻居{i}"))
+        add("newcomer", _account(f"1380002{i:04d}", f"新邻居{i}"), community=None)
 
     _demo_board(community=community, grid=grids[0], cadre=cadre)
+    second, second_grids = _second_community(add)
 
     password_hash = make_password(DEMO_PASSWORD, salt="linlidemo")
     User.objects.filter(phone__in=[f"+86{a.phone}" for a in accounts]).exclude(
@@ -175,17 +194,90 @@ def demo_build() -> dict:
         "community": {"id": community.pk, "name": community.name},
         "password": DEMO_PASSWORD,
         "accounts": [asdict(a) for a in accounts],
-        "grids": [
-            {
-                "id": g.pk,
-                "number": g.number,
-                "name": g.name,
-                "join_code": g.join_code,
-                "join_path": f"/join/{g.join_code}/",
-            }
-            for g in grids
+        "grids": _grid_rows(grids),
+        "communities": [
+            {"id": c.pk, "name": c.name, "grids": _grid_rows(g)}
+            for c, g in ((community, grids), (second, second_grids))
         ],
     }
+
+
+def _grid_rows(grids: list[Grid]) -> list[dict]:
+    return [
+        {
+            "id": g.pk,
+            "number": g.number,
+            "name": g.name,
+            "join_code": g.join_code,
+            "join_path": f"/join/{g.join_code}/",
+        }
+        for g in grids
+    ]
+
+
+def _second_community(add) -> tuple[Community, list[Grid]]:
+    """南湖社区: small, with its own cadre, grid workers, residents and a board post, so
+    every cross-community refusal has something real behind it."""
+    community, _ = Community.objects.get_or_create(
+        city=CITY,
+        street=SECOND_STREET,
+        name=SECOND_COMMUNITY,
+        defaults={"latitude": SECOND_CENTRE[0], "longitude": SECOND_CENTRE[1]},
+    )
+    cadre = _account(SECOND_CADRE_PHONE, "沈书记")
+    services.role_grant(actor=None, user=cadre, role=Role.CADRE, community=community)
+    add(Role.CADRE, cadre, community=community)
+    grids: list[Grid] = []
+    index = 0
+    for n in range(1, SECOND_GRID_COUNT + 1):
+        code = demo_join_code(n, SECOND_COMMUNITY)
+        grid, _ = Grid.objects.get_or_create(
+            community=community, number=n, defaults={"name": f"第{n}网格"}
+        )
+        if grid.join_code != code:
+            Grid.objects.filter(pk=grid.pk).update(join_code=code)
+            grid.join_code = code
+        compound = SECOND_COMPOUNDS[n - 1]
+        buildings = [
+            MicroGrid.objects.get_or_create(
+                grid=grid,
+                label=f"{compound} {b}幢",
+                defaults={
+                    "latitude": SECOND_CENTRE[0] + Decimal("0.0015") * n,
+                    "longitude": SECOND_CENTRE[1] + Decimal("0.0004") * b,
+                },
+            )[0]
+            for b in range(1, SECOND_BUILDINGS_PER_GRID + 1)
+        ]
+        grids.append(grid)
+        worker = _account(f"1390000{3000 + n}", f"网格员沈{n}号")
+        services.role_grant(
+            actor=None, user=worker, role=Role.GRID_WORKER, community=community, grid=grid
+        )
+        add(Role.GRID_WORKER, worker, grid, community=community)
+        for r in range(SECOND_RESIDENTS_PER_GRID):
+            index += 1
+            micro = buildings[r % len(buildings)]
+            resident = _account(f"1380003{index:04d}", _nickname(index + 7))
+            services.grid_join(
+                user=resident, code=grid.join_code, micro_grid_id=micro.pk, unit=f"{r % 3 + 1}01"
+            )
+            if r == 0:
+                services.role_grant(
+                    actor=None, user=resident, role=Role.VOLUNTEER, community=community
+                )
+                add(Role.VOLUNTEER, resident, grid, micro, community=community)
+            else:
+                add(Role.RESIDENT, resident, grid, micro, community=community)
+    if not Post.objects.filter(grid__community=community).exists():
+        first, second = [
+            m.user for m in grids[0].memberships.filter(left_at__isnull=True).order_by("id")[:2]
+        ]
+        post = posts.post_create(
+            actor=first, grid=grids[0], body="南湖边的荷花开了，周末一起去看看？"
+        )
+        posts.comment_create(actor=second, post_id=post.pk, body="好呀，周六早上人少。")
+    return community, grids
 
 
 def _demo_board(*, community: Community, grid: Grid, cadre: User) -> None:

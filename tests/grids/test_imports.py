@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from grids.demo import demo_join_code
+from grids.demo import COMMUNITY, demo_join_code
 from grids.models import Community, Grid, Membership, MicroGrid
 from residents.models import User
 
@@ -170,8 +170,10 @@ def test_seed_demo_is_deterministic_idempotent_and_prints_json():
         "resident",
         "newcomer",
     }
-    assert counts[1] == 15 and counts[2] == 150
-    assert sum(a["role"] in ("resident", "volunteer") for a in demo["accounts"]) == 300
+    east = [a for a in demo["accounts"] if a["community"] == COMMUNITY]
+    assert Grid.objects.filter(community__name=COMMUNITY).count() == 15
+    assert MicroGrid.objects.filter(grid__community__name=COMMUNITY).count() == 150
+    assert sum(a["role"] in ("resident", "volunteer") for a in east) == 300
 
 
 def test_demo_accounts_log_in_with_the_printed_password(client):

@@ -6,7 +6,7 @@ from grids.demo import demo_build
 
 
 class Command(BaseCommand):
-    help = "Build the 东湖社区 demo community (deterministic, idempotent)."
+    help = "Build the 东湖社区 and 南湖社区 demo communities (deterministic, idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,9 +19,11 @@ class Command(BaseCommand):
             self.stdout.write(self._json(demo))
             return
         accounts = demo["accounts"]
+        home = demo["community"]["name"]
         first = {}
         for account in accounts:
-            first.setdefault(account["role"], account)
+            if account["community"] in (None, home):
+                first.setdefault(account["role"], account)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{demo['community']['name']}: {len(demo['grids'])} grids, "
@@ -31,6 +33,12 @@ class Command(BaseCommand):
         for role, account in first.items():
             where = f"  grid {account['grid']}" if account["grid"] else ""
             self.stdout.write(f"  {role:<14} {account['phone']}  {account['display_name']}{where}")
+        for account in accounts:
+            if account["role"] == "cadre" and account["community"] != home:
+                self.stdout.write(
+                    f"  {'cadre':<14} {account['phone']}  {account['display_name']}"
+                    f"  {account['community']}"
+                )
         for grid in demo["grids"][:3]:
             self.stdout.write(
                 f"  join code of {grid['name']}: {grid['join_code']}  "
