@@ -16,13 +16,16 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from community.routing import websocket_urlpatterns  # noqa: E402
+from core.metrics import SocketMetrics  # noqa: E402
 from core.websocket import OriginOrAppTokenValidator, SessionTokenAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": OriginOrAppTokenValidator(
-            AuthMiddlewareStack(SessionTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        "websocket": SocketMetrics(
+            OriginOrAppTokenValidator(
+                AuthMiddlewareStack(SessionTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            )
         ),
     }
 )

@@ -9,6 +9,7 @@ DJANGO_ENV=production for production-safe settings (HTTPS only, DEBUG off).
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from redis.connection import parse_url as redis_parse_url
@@ -65,7 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RefuseControlCharactersMiddleware",
     "residents.middleware.ServiceErrorMiddleware",
+    "core.overload.OverloadMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -108,17 +113,28 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Every wait is bounded, so a burst queued behind one locked row ends in a quick
+    # 503 + Retry-After (core/overload.py), never a hang or a 500.
+    _lock_timeout_ms = env.int("DATABASE_LOCK_TIMEOUT_MS", default=3000)
+    _statement_timeout_ms = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=15000)
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={_lock_timeout_ms} -c statement_timeout={_statement_timeout_ms}"
+    )
     # Under ASGI a request may run on any thread, so persistent per-thread
     # connections pile up; Django's advice is no reuse, or psycopg's pool.
     if env.bool("DATABASE_POOL", default=False):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN", default=2),
             "max_size": env.int("DATABASE_POOL_MAX", default=10),
+            # Seconds a request waits for a free connection before its 503.
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=5.0),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# What a 503 (pool exhausted, lock or statement timeout) asks clients to wait.
+RETRY_AFTER_SECONDS = env.int("RETRY_AFTER_SECONDS", default=5)
 
 # Redis: channel layer and cache when REDIS_URL is set; in-memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -150,7 +166,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage makes the cache miss instead of failing requests.
+            "BACKEND": "core.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_PREFIX", default="linli"),
         }
@@ -236,7 +253,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.ApiSchema",
     # A body is an object and its text holds no control characters (core/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "core.parsers.ObjectJSONParser",
@@ -330,10 +347,61 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
     SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): the pages load only their own scripts (no
+# inline script, no eval); a nonce is there for the day one needs an inline script.
+# Inline styles stay allowed: htmx injects its indicator style, the admin and Swagger
+# UI use style attributes. Photos from a bucket need its host in CSP_IMG_SRC.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:", *env.list("CSP_IMG_SRC", default=[])],
+        "connect-src": [SELF, *env.list("CSP_CONNECT_SRC", default=[])],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the pages never use (core/security.py).
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()",
+)
+
+# Operations: /healthz, /readyz and /metrics (core/health.py, core/metrics.py).
+# /metrics answers a `Authorization: Bearer <METRICS_TOKEN>` scrape or a staff session.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Logs: one JSON object per line in production (LOG_FORMAT=json), plain text otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "core.log_format.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Error reporting, only when SENTRY_DSN is set. No personal data and no request
+# bodies leave (a login body holds an SMS code or a password).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=DJANGO_ENV,
+        send_default_pii=False,
+        max_request_body_size="never",
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ServiceError
+from core.overload import is_overload, retry_after_seconds, unavailable_message
 
 
 def exception_handler(exc, context):
@@ -19,6 +20,12 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, ServiceError):
         return Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
+    if is_overload(exc):
+        return Response(
+            {"code": "unavailable", "detail": unavailable_message()},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(retry_after_seconds())},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

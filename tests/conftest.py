@@ -1,3 +1,6 @@
+import logging
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -26,6 +29,41 @@ def sms_outbox(settings):
     settings.SMS_GATEWAY = "tests.factories.SmsOutbox"
     SmsOutbox.sent.clear()
     return SmsOutbox.sent
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_logs(sms_outbox):
+    """Across the whole suite: no log line holds a code sent by SMS or a full phone number
+    (whoever reads logs must not be able to log in as anyone). Fails the test that logged it."""
+    records = LogRecorder()
+    root = logging.getLogger()
+    root.addHandler(records)
+    yield
+    root.removeHandler(records)
+    codes = {
+        code for _, message in sms_outbox for code in re.findall(r"(?<!\d)\d{6}(?!\d)", message)
+    }
+    for line in records.lines:
+        leaked = FULL_PHONE.search(line) or next((c for c in codes if c in line), None)
+        assert not leaked, f"a secret in a log line: {line!r}"
+
+
+FULL_PHONE = re.compile(r"(?<![\d*])(?:\+?86)?1[3-9]\d{9}(?!\d)")
+
+
+class LogRecorder(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.NOTSET)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = record.getMessage()
+        except Exception:  # a broken format string is its own bug, not a leak
+            line = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            line += f" {record.exc_info[1]}"
+        self.lines.append(line)
 
 
 class World:

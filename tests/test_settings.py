@@ -51,6 +51,7 @@ def production(**overrides: str | None) -> dict[str, str | None]:
         "ALLOWED_HOSTS": "linli.example.cn",
         "DATABASE_URL": "postgres://linli:secret@db.internal:5432/linli",
         "REDIS_URL": "redis://redis.internal:6379/0",
+        "SMS_GATEWAY": "tests.factories.SmsOutbox",
         **overrides,
     }
 
@@ -66,6 +67,28 @@ def test_the_deploy_checklist_does_catch_an_unsafe_production():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **production(DEBUG="true"))
     assert result.returncode != 0
     assert "security.W018" in result.stderr
+
+
+def test_the_deploy_checklist_refuses_the_console_sms_gateway_in_production():
+    """It would print every login code to the log: whoever reads logs could log in as anyone."""
+    result = manage("check", "--deploy", **production(SMS_GATEWAY=None))
+    assert result.returncode != 0
+    assert "residents.E001" in result.stderr
+
+
+def test_the_console_sms_gateway_passes_the_checks_in_development():
+    result = manage("check", "--deploy", "--fail-level", "ERROR")
+    assert "residents.E001" not in result.stdout + result.stderr
+
+
+def test_production_logs_are_json_lines():
+    show = (
+        "import logging, json; from django.conf import settings as s; "
+        "print(s.LOG_FORMAT, s.LOGGING['handlers']['console'].get('formatter'))"
+    )
+    result = manage("shell", "-c", show, **production())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "json json"
 
 
 def _development_secret() -> str:
@@ -154,4 +177,5 @@ def test_database_pool_switches_postgresql_to_psycopgs_pool():
     )
     assert result.returncode == 0, result.stderr
     options = json.loads(result.stdout.strip().splitlines()[-1])
-    assert options["pool"] == {"min_size": 2, "max_size": 10}
+    assert options["pool"] == {"min_size": 2, "max_size": 10, "timeout": 5.0}
+    assert options["options"] == "-c lock_timeout=3000 -c statement_timeout=15000"
