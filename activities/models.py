@@ -188,7 +188,7 @@ class SignUp(models.Model):
         HouseholdMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     participant = models.CharField(
-        max_length=12, help_text="'self' or 'member-<id>': who this place is for."
+        max_length=32, help_text="'self' or 'member-<id>': who this place is for."
     )
     participant_name = models.CharField(_("name"), max_length=30)
     age_band = models.CharField(_("age"), max_length=6, choices=AgeBand.choices, blank=True)
@@ -247,3 +247,23 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} {self.kind}"
+
+
+class CheckInMiss(models.Model):
+    """Wrong check-in codes one person sent for one activity. At `TRIES` their check-in by
+    code is locked and the organiser ticks them on the list instead. Only a conditional
+    UPDATE raises `misses`, so concurrent guesses cannot pass the limit."""
+
+    TRIES = 5
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    misses = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], name="checkinmiss_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.activity_id}: {self.misses}"

@@ -43,6 +43,11 @@ urlpatterns = [
         for action in ("accept", "decline", "cancel", "confirm")
     ],
     path(
+        "claims/<int:claim_id>/renew-code/",
+        claims.ClaimCodeRenewView.as_view(),
+        name="api-aid-claim-renew-code",
+    ),
+    path(
         "grids/<int:grid_id>/urgent-needs/", needs.UrgentNeedsView.as_view(), name="api-aid-urgent"
     ),
     path("campaigns/", campaigns.CampaignsView.as_view(), name="api-aid-campaigns"),

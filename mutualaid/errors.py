@@ -60,11 +60,34 @@ class HandoverCodeWrong(ServiceError):
         super().__init__(_("That code does not match. Ask your neighbour to show theirs again."))
 
 
+class HandoverCodeInvalid(ServiceError):
+    """Not six digits: refused before it is compared, and not counted as a try."""
+
+    code = "handover_code_invalid"
+
+    def __init__(self):
+        super().__init__(_("The handover code is six digits (0-9)."))
+
+
+class HandoverCodeLocked(Conflict):
+    code = "handover_code_locked"
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This code is locked after 5 wrong tries. Ask your neighbour to issue a new "
+                "code on the claim page, or both tap “received” and “handed over”."
+            )
+        )
+
+
 __all__ = [
     "AidInvalid",
     "CampaignClosed",
     "CampaignInvalid",
     "ClaimOverQuantity",
+    "HandoverCodeInvalid",
+    "HandoverCodeLocked",
     "HandoverCodeWrong",
     "NeedOverQuantity",
     "NoHomeGrid",

@@ -134,6 +134,12 @@ for _type, _description in (
     ("aid.claim_declined", "The giver declined the user's claim."),
     ("aid.claim_cancelled", "The other party cancelled a claim."),
     ("aid.handed_over", "A claim was handed over (both parties hear it)."),
+    (
+        "aid.handover_code_locked",
+        "A claim's handover code was locked after 5 wrong tries (both parties and the "
+        "grid worker hear it); the receiver can issue a new one.",
+    ),
+    ("aid.handover_code_renewed", "The receiver issued a new handover code (the giver hears it)."),
 ):
     declare_me_event(_type, _description, _claim)
 declare_me_event(

@@ -341,6 +341,7 @@ class Claim(models.Model):
         EXPIRED = "expired", _("Expired")
 
     LIVE_STATES = (State.REQUESTED, State.ACCEPTED)
+    HANDOVER_CODE_TRIES = 5
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="claims")
     need = models.ForeignKey(
@@ -357,6 +358,9 @@ class Claim(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
     handover_code = models.CharField(max_length=6)
+    # Wrong codes typed since this code was issued: at HANDOVER_CODE_TRIES it is locked
+    # until the receiver issues a fresh one. Only a conditional UPDATE changes it.
+    handover_code_misses = models.PositiveSmallIntegerField(default=0)
     receiver_confirmed_at = models.DateTimeField(null=True, blank=True)
     giver_confirmed_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -389,6 +393,10 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.pk}: {self.quantity} of offer {self.offer_id}"
+
+    @property
+    def handover_code_locked(self) -> bool:
+        return self.handover_code_misses >= self.HANDOVER_CODE_TRIES
 
 
 class ClaimMessage(models.Model):

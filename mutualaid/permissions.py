@@ -3,7 +3,8 @@
 - Residents with a home grid ask and offer; they see others' open needs and
   offers with a display name, a building and a masked phone.
 - Only the two parties of an accepted claim see each other's number and room,
-  and the grid worker of either side's grid (logged).
+  and the grid worker of either side's grid (logged). Their messages are the two
+  parties' alone: staff do not read them.
 - An offer directed to one neighbour is seen by the giver and that neighbour only.
 - The community's cadres run its campaigns; its residents and grid workers follow them.
 """
@@ -52,6 +53,14 @@ def is_party(user: User, claim: Claim) -> bool:
 
 def require_party(user: User, claim: Claim | None) -> Claim:
     if claim is None or not (is_party(user, claim) or can_oversee(user, claim)):
+        raise NotFound(_("This claim is not yours."))
+    return claim
+
+
+def require_own_claim(user: User, claim: Claim | None) -> Claim:
+    """The two parties only: their messages are between the two neighbours, so staff
+    overseeing the claim are told it is not theirs, as on the claim's page."""
+    if claim is None or not is_party(user, claim):
         raise NotFound(_("This claim is not yours."))
     return claim
 

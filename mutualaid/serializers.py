@@ -175,6 +175,9 @@ class ClaimSerializer(serializers.ModelSerializer):
     need = serializers.PrimaryKeyRelatedField(read_only=True)
     receiver = serializers.SerializerMethodField()
     handover_code = serializers.SerializerMethodField()
+    handover_code_locked = serializers.BooleanField(
+        read_only=True, help_text="5 wrong codes were typed: the receiver must issue a new one."
+    )
     contact = serializers.SerializerMethodField()
 
     class Meta:
@@ -187,6 +190,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "quantity",
             "state",
             "handover_code",
+            "handover_code_locked",
             "receiver_confirmed_at",
             "giver_confirmed_at",
             "accepted_at",

@@ -3,20 +3,24 @@ absent, hours and points; and the organiser's message to attendees."""
 
 import hashlib
 import hmac
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities import events, permissions
 from activities.errors import (
     ActivityInvalid,
+    CheckInCodeInvalid,
+    CheckInLocked,
     CheckInRefused,
     TransitionRefused,
 )
-from activities.models import Activity, SignUp, Slot
+from activities.models import Activity, CheckInMiss, SignUp, Slot
 from activities.services.signups import signup_for_change
 from activities.services.states import activity_from_id, signup_move
 from core.services import access_log_record
@@ -28,6 +32,7 @@ from residents.models import User
 CHECKIN_WINDOW_SECONDS = 30
 CHECKIN_EARLY = timedelta(hours=1)
 LATE_AFTER = timedelta(minutes=10)
+CHECKIN_CODE = re.compile(r"[0-9a-f]{10}")
 
 
 def checkin_code(activity: Activity, at: datetime | None = None) -> str:
@@ -47,9 +52,27 @@ def _code_valid(activity: Activity, code: str, now: datetime) -> bool:
     window = int(now.timestamp()) // CHECKIN_WINDOW_SECONDS
     # The current code and the two before it: a phone that scanned a moment ago still works.
     return any(
-        hmac.compare_digest(_code_for(activity, w), (code or "").strip().lower())
-        for w in (window, window - 1, window - 2)
+        hmac.compare_digest(_code_for(activity, w), code) for w in (window, window - 1, window - 2)
     )
+
+
+def _code_try(activity: Activity, actor: User, code: str, now: datetime) -> CheckInRefused | None:
+    """Count one try for this person, then compare: None when the code is right, else the
+    refusal to raise once the count is committed. Counting first, by one conditional
+    UPDATE, keeps any number of guesses at once within `CheckInMiss.TRIES`."""
+    miss, _created = CheckInMiss.objects.get_or_create(activity=activity, user=actor)
+    counted = CheckInMiss.objects.filter(pk=miss.pk, misses__lt=CheckInMiss.TRIES).update(
+        misses=F("misses") + 1
+    )
+    if not counted:
+        raise CheckInLocked()  # nothing was counted: nothing to keep
+    if _code_valid(activity, code, now):
+        CheckInMiss.objects.filter(pk=miss.pk).update(misses=F("misses") - 1)
+        return None
+    miss.refresh_from_db(fields=["misses"])
+    if miss.misses >= CheckInMiss.TRIES:
+        return CheckInLocked()
+    return CheckInRefused(_("This check-in code has expired. Scan the code on screen again."))
 
 
 def _attend(signup: SignUp, slot: Slot, now: datetime) -> None:
@@ -71,14 +94,26 @@ def _attend(signup: SignUp, slot: Slot, now: datetime) -> None:
     signup.save(update_fields=["state", "changed_at", "checked_in_at", "late", "hours"])
 
 
-@transaction.atomic
 def checkin_by_code(*, actor: User, activity_id: int, code: str) -> list[SignUp]:
     """An attendee scanned the organiser's QR: their places (and their household's) in
-    the shifts on now are marked attended; volunteer hours and points are credited."""
-    activity = permissions.require_view(actor, activity_from_id(activity_id))
-    now = timezone.now()
-    if not _code_valid(activity, code, now):
-        raise CheckInRefused(_("This check-in code has expired. Scan the code on screen again."))
+    the shifts on now are marked attended; volunteer hours and points are credited.
+
+    The code is checked for its form before it is compared. Wrong codes are counted per
+    person and activity and stay counted though refused; the 5th locks check-in by code
+    for that person (the organiser ticks them instead)."""
+    code = (code or "").strip().lower() if isinstance(code, str) else ""
+    if not CHECKIN_CODE.fullmatch(code):
+        raise CheckInCodeInvalid()
+    with transaction.atomic():
+        activity = permissions.require_view(actor, activity_from_id(activity_id))
+        now = timezone.now()
+        refusal = _code_try(activity, actor, code, now)
+        if refusal is None:
+            return _checkin(activity, actor, now)
+    raise refusal  # after the block: the counted try stays counted
+
+
+def _checkin(activity: Activity, actor: User, now: datetime) -> list[SignUp]:
     slot_ids = list(
         Slot.objects.filter(
             activity=activity, starts_at__lte=now + CHECKIN_EARLY, ends_at__gte=now
@@ -104,6 +139,8 @@ def checkin_by_code(*, actor: User, activity_id: int, code: str) -> list[SignUp]
         if signup.state in (SignUp.State.CONFIRMED, SignUp.State.NO_SHOW):
             _attend(signup, slot, now)
             done.append(signup)
+    if not done:  # a scan at the same moment checked these places in first
+        raise CheckInRefused(_("You are already checked in."), status=409)
     events.seats_changed(activity.pk)
     return done
 

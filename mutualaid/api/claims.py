@@ -70,7 +70,15 @@ class ClaimActionView(APIView):
 
     action = ""
 
-    @extend_schema(request=ClaimConfirmSerializer, responses={200: ClaimSerializer, **ERRORS})
+    @extend_schema(
+        request=ClaimConfirmSerializer,
+        responses={200: ClaimSerializer, **ERRORS},
+        description=(
+            "`confirm` with `code` (the giver): six digits. Each wrong code counts; the 5th "
+            "locks it (409 `handover_code_locked`, even for the right code) until the "
+            "receiver issues a new one with `renew-code`."
+        ),
+    )
     def post(self, request, claim_id: int):
         if self.action == "confirm":
             data = ClaimConfirmSerializer(data=request.data)
@@ -88,10 +96,32 @@ class ClaimActionView(APIView):
         return Response(claim_data(request, claim_id))
 
 
+class ClaimCodeRenewView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: ClaimSerializer, **ERRORS},
+        summary="Issue a new handover code (the receiver; after 5 wrong tries lock it)",
+        description=(
+            "The old code stops working and the count of tries starts again. The giver "
+            "hears `aid.handover_code_renewed` on their stream."
+        ),
+    )
+    def post(self, request, claim_id: int):
+        claims.claim_code_renew(actor=request.user, claim_id=claim_id)
+        return Response(claim_data(request, claim_id))
+
+
 class ClaimMessagesView(APIView):
-    @extend_schema(responses={200: ClaimMessageSerializer(many=True), **ERRORS})
+    @extend_schema(
+        responses={200: ClaimMessageSerializer(many=True), **ERRORS},
+        summary="The two parties' messages",
+        description=(
+            "Only the giver and the receiver read their thread. Grid staff who oversee the "
+            "claim (and may read its contacts, logged) get 404 here, as anyone else."
+        ),
+    )
     def get(self, request, claim_id: int):
-        claim = permissions.require_party(request.user, selectors.claim_with_parties(claim_id))
+        claim = permissions.require_own_claim(request.user, selectors.claim_with_parties(claim_id))
         return Response(ClaimMessageSerializer(selectors.claim_messages(claim), many=True).data)
 
     @extend_schema(

@@ -2,6 +2,7 @@
 cancels, the handover is confirmed by both (or by the receiver's code), the two write to
 each other; and what ran out expires."""
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,6 +18,8 @@ from mutualaid import permissions
 from mutualaid.errors import (
     AidInvalid,
     ClaimOverQuantity,
+    HandoverCodeInvalid,
+    HandoverCodeLocked,
     HandoverCodeWrong,
     NeedOverQuantity,
     NotAllowed,
@@ -39,10 +42,15 @@ from mutualaid.services.states import (
 )
 from points.models import PointsEntry
 from points.services import points_earn
-from residents.events import user_event_send_on_commit
+from residents.events import user_event_send_on_commit, user_group, users_event_send_on_commit
 from residents.models import User
 
 ACCEPTED_CLAIM_TTL = timedelta(hours=48)
+HANDOVER_CODE = re.compile(r"[0-9]{6}")
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
 
 
 def _tell(user_id: int, type: str, claim: Claim) -> None:
@@ -63,7 +71,9 @@ def claim_request(
 ) -> Claim:
     """Ask an offer for a quantity (for one of my needs, or just for me)."""
     home = permissions.home_of(actor)
-    offer = Offer.objects.filter(pk=offer_id).select_related("category").first()
+    # Locked first (the order `claims_lock` uses): two requests by one resident at once
+    # queue here, so the second finds the first claim and is refused with 409.
+    offer = offer_lock(offer_id)
     if offer is None or not permissions.can_see_offer(actor, offer):
         raise NotFound(_("This offer is no longer here."))
     if offer.giver_id == actor.pk:
@@ -94,7 +104,7 @@ def claim_request(
         category_id=offer.category_id,
         grid_id=grid_id,
         quantity=quantity,
-        handover_code=f"{secrets.randbelow(10**6):06d}",
+        handover_code=_new_code(),
     )
     _tell(offer.giver_id, "aid.claim_requested", claim)
     return claim
@@ -178,18 +188,34 @@ def _party_claim(actor: User, claim_id: int) -> Claim:
     return claim
 
 
-@transaction.atomic
 def claim_confirm(*, actor: User, claim_id: int, code: str = "") -> Claim:
     """Each side confirms the handover. The giver may instead type the receiver's code,
-    which confirms both at once. When both have confirmed, the quantity is given."""
-    claim = _party_claim(actor, claim_id)
-    if claim.state != Claim.State.ACCEPTED:
-        raise TransitionRefused(_("Only an accepted claim can be handed over."))
+    which confirms both at once. When both have confirmed, the quantity is given.
+
+    A code is six ASCII digits, checked before it is compared. Each try is counted before
+    the comparison by one conditional UPDATE, so no number of guesses at once passes
+    `Claim.HANDOVER_CODE_TRIES`; a wrong try is committed even though it is refused, and
+    the last one locks the code (even the right one is refused until the receiver issues
+    a new code) and tells both parties and the grid worker."""
+    code = (code or "").strip()
+    if code and not HANDOVER_CODE.fullmatch(code):
+        raise HandoverCodeInvalid()
+    with transaction.atomic():
+        claim = _party_claim(actor, claim_id)
+        if claim.state != Claim.State.ACCEPTED:
+            raise TransitionRefused(_("Only an accepted claim can be handed over."))
+        refusal = _confirm(claim, actor, code)
+        if refusal is None:
+            return claim
+    raise refusal  # after the block: the counted try stays counted
+
+
+def _confirm(claim: Claim, actor: User, code: str) -> Exception | None:
     now = timezone.now()
     if actor.pk == claim.offer.giver_id:
         if code:
-            if not secrets.compare_digest(code.strip(), claim.handover_code):
-                raise HandoverCodeWrong()
+            if not _code_try(claim, code):
+                return _code_missed(claim)
             claim.receiver_confirmed_at = claim.receiver_confirmed_at or now
         claim.giver_confirmed_at = claim.giver_confirmed_at or now
     else:
@@ -197,6 +223,59 @@ def claim_confirm(*, actor: User, claim_id: int, code: str = "") -> Claim:
     claim.save(update_fields=["giver_confirmed_at", "receiver_confirmed_at"])
     if claim.giver_confirmed_at and claim.receiver_confirmed_at:
         _handover(claim)
+    return None
+
+
+def _code_try(claim: Claim, code: str) -> bool:
+    """Count one try (refused if the code is already locked), then compare."""
+    counted = Claim.objects.filter(
+        pk=claim.pk, handover_code_misses__lt=Claim.HANDOVER_CODE_TRIES
+    ).update(handover_code_misses=F("handover_code_misses") + 1)
+    if not counted:
+        raise HandoverCodeLocked()
+    if secrets.compare_digest(code, claim.handover_code):
+        Claim.objects.filter(pk=claim.pk).update(handover_code_misses=F("handover_code_misses") - 1)
+        return True
+    return False
+
+
+def _code_missed(claim: Claim) -> Exception:
+    """The refusal for a wrong try; the try that locks the code tells everyone concerned."""
+    claim.refresh_from_db(fields=["handover_code_misses"])
+    if not claim.handover_code_locked:
+        return HandoverCodeWrong()
+    told = {claim.receiver_id, claim.offer.giver_id}
+    told |= set(
+        Grid.objects.filter(
+            pk__in={claim.grid_id, claim.offer.grid_id}, grid_worker__isnull=False
+        ).values_list("grid_worker_id", flat=True)
+    )
+    users_event_send_on_commit(
+        user_ids=sorted(told),
+        event={
+            "type": "aid.handover_code_locked",
+            "claim_id": claim.pk,
+            "offer_id": claim.offer_id,
+            "quantity": claim.quantity,
+        },
+        nudge_groups=[user_group(u) for u in sorted(told)],
+    )
+    return HandoverCodeLocked()
+
+
+@transaction.atomic
+def claim_code_renew(*, actor: User, claim_id: int) -> Claim:
+    """The receiver issues a fresh handover code (after a lock, or if the old one was seen
+    by someone else): the old code stops working and the count of tries starts again."""
+    claim = _party_claim(actor, claim_id)
+    if actor.pk != claim.receiver_id:
+        raise NotAllowed(_("Only the receiver can issue a new code."))
+    if claim.state not in Claim.LIVE_STATES:
+        raise TransitionRefused(_("This claim is closed; its code is no longer needed."))
+    claim.handover_code = _new_code()
+    claim.handover_code_misses = 0
+    claim.save(update_fields=["handover_code", "handover_code_misses"])
+    _tell(claim.offer.giver_id, "aid.handover_code_renewed", claim)
     return claim
 
 

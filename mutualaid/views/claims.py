@@ -65,6 +65,9 @@ def claim_action(request, claim_id: int, action: str):
             claims.claim_confirm(
                 actor=request.user, claim_id=claim_id, code=request.POST.get("code", "")
             )
+        elif action == "renew-code":
+            claims.claim_code_renew(actor=request.user, claim_id=claim_id)
+            messages.success(request, _("A new code is ready. Show it to your neighbour."))
         elif action == "message":
             claims.claim_message_add(
                 actor=request.user, claim_id=claim_id, body=request.POST.get("body", "")

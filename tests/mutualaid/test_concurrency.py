@@ -199,3 +199,53 @@ def test_offers_and_needs_expiring_while_claims_are_accepted_keep_their_books(wo
     accepted = Claim.objects.filter(need=need, state="accepted").aggregate(n=Sum("quantity"))
     assert need.matched == (accepted["n"] or 0) <= need.quantity
     assert not Claim.objects.filter(state="requested").exists()
+
+
+def test_twenty_wrong_codes_at_once_are_counted_to_the_limit_and_no_further(world):
+    """Guesses fired together cannot slip past the five tries: each is counted before it
+    is compared, by one conditional UPDATE."""
+    postgres_or_skip()
+    from mutualaid.errors import HandoverCodeLocked, HandoverCodeWrong
+    from residents.models import Notification
+
+    masks = Category.objects.get(slug="masks")
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=2)
+    claim = claims.claim_request(actor=world.resident_a, offer_id=offer.pk, quantity=2)
+    claims.claim_accept(actor=world.resident_a2, claim_id=claim.pk)
+    wrong = f"{(int(claim.handover_code) + 1) % 10**6:06d}"
+
+    results = run_together(
+        [
+            lambda: claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=wrong)
+            for _ in range(20)
+        ]
+    )
+
+    assert sum(isinstance(r, HandoverCodeWrong) for r in results) == 4, results
+    assert sum(isinstance(r, HandoverCodeLocked) for r in results) == 16, results
+    claim.refresh_from_db()
+    assert (claim.handover_code_misses, claim.state) == (5, "accepted")
+    assert Notification.objects.filter(type="aid.handover_code_locked").count() == 3
+
+
+def test_one_resident_claiming_one_offer_eight_times_at_once_gets_one_claim(world):
+    """Without the offer's lock the existing-claim check let twins through to the unique
+    index (IntegrityError, a 500); now the others queue and are told 409."""
+    postgres_or_skip()
+    from mutualaid.errors import TransitionRefused
+
+    masks = Category.objects.get(slug="masks")
+    for _ in range(3):
+        offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=5)
+        results = run_together(
+            [
+                lambda o=offer: claims.claim_request(
+                    actor=world.resident_a, offer_id=o.pk, quantity=1
+                )
+                for _ in range(8)
+            ]
+        )
+        assert sum(isinstance(r, Claim) for r in results) == 1, results
+        refused = [r for r in results if not isinstance(r, Claim)]
+        assert all(isinstance(r, TransitionRefused) and r.status == 409 for r in refused), refused
+        assert Claim.objects.filter(offer=offer).count() == 1

@@ -117,7 +117,7 @@ def test_the_whole_claim_story_moves_quantities_and_marks_the_card(world, masks)
     assert (o.reserved, o.available, o.state) == (20, 10, "partly_claimed")
     assert (n.matched, n.state) == (20, "matched")
     with pytest.raises(HandoverCodeWrong):
-        claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code="000000x")
+        claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=wrong_code(claim))
     claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
     claim.refresh_from_db()
     o.refresh_from_db()
@@ -288,3 +288,8 @@ def test_a_need_whose_board_card_fails_is_not_left_half_written(world, masks, mo
     with pytest.raises(RuntimeError):
         need(world, world.resident_a, masks)
     assert not Need.objects.exists()
+
+
+def wrong_code(claim) -> str:
+    """Six digits that are not the claim's code."""
+    return f"{(int(claim.handover_code) + 1) % 10**6:06d}"
