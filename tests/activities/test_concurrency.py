@@ -160,3 +160,52 @@ def test_closing_attendance_locks_the_slots_before_touching_sign_ups(world):
     slot_lock = next(i for i, s in enumerate(sql) if '"activities_slot"' in s and "FOR UPDATE" in s)
     signup_write = next(i for i, s in enumerate(sql) if s.startswith('UPDATE "activities_signup"'))
     assert slot_lock < signup_write
+
+
+def test_twenty_wrong_check_in_codes_at_once_are_counted_to_five_and_no_further(world):
+    """Each try is counted before it is compared, by one conditional UPDATE: guesses fired
+    together cannot slip past the limit."""
+    postgres_or_skip()
+    from activities.errors import CheckInLocked, CheckInRefused
+    from activities.models import CheckInMiss
+
+    activity = make_class(world, capacity=3, starts_at=timezone.now() + timedelta(minutes=10))
+    signups.signup_create(actor=world.resident_a, slot_id=activity.slots.get().pk)
+    right = attendance.checkin_code(activity)
+    wrong = "0000000000" if right != "0000000000" else "1111111111"
+
+    results = run_together(
+        [
+            lambda: attendance.checkin_by_code(
+                actor=world.resident_a, activity_id=activity.pk, code=wrong
+            )
+            for _ in range(20)
+        ]
+    )
+
+    locked = [r for r in results if isinstance(r, CheckInLocked)]
+    expired = [r for r in results if type(r) is CheckInRefused]
+    assert (len(expired), len(locked)) == (4, 16), results
+    assert CheckInMiss.objects.get(user=world.resident_a, activity=activity).misses == 5
+
+
+def test_two_scans_of_one_person_at_once_check_in_once_and_the_other_hears_409(world):
+    postgres_or_skip()
+    activity = make_class(world, capacity=3, starts_at=timezone.now() + timedelta(minutes=10))
+    slot = activity.slots.get()
+    signups.signup_create(actor=world.resident_a, slot_id=slot.pk)
+    code = attendance.checkin_code(activity)
+
+    results = run_together(
+        [
+            lambda: attendance.checkin_by_code(
+                actor=world.resident_a, activity_id=activity.pk, code=code
+            )
+            for _ in range(6)
+        ]
+    )
+
+    assert sum(isinstance(r, list) and len(r) == 1 for r in results) == 1, results
+    others = [r for r in results if not isinstance(r, list)]
+    assert len(others) == 5 and all(getattr(r, "status", 0) == 409 for r in others), results
+    assert SignUp.objects.get(user=world.resident_a).state == "attended"
