@@ -35,6 +35,10 @@ class ActivityConsumer(ReadOnlyStreamConsumer):
             return
         await super().receive_json(content)
 
+    async def catch_up_after_outage(self) -> None:
+        if hasattr(self, "group"):
+            await self.send_json(await self.snapshot())
+
     async def seats_nudge(self, message) -> None:
         await self.send_json(await self.snapshot())
 

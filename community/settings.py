@@ -146,7 +146,8 @@ if REDIS_URL:
     # so the default prefix names the database of REDIS_URL.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # channels-redis's pub/sub layer; after a Redis outage every socket catches up.
+            "BACKEND": "core.channel_layer.RecoveringPubSubChannelLayer",
             "CONFIG": {
                 # redis-py 8 gives up reading a socket after 5 s by default; give the
                 # layer's connections room (redis/redis-py#4091).

@@ -11,6 +11,9 @@ client may send, and the end of a socket when its session logs out.
   `{"type": "error", "code": "invalid_message"}`; nothing is raised or logged. After
   `MAX_REFUSED` refused messages the socket is closed with `TOO_MANY_REFUSED` 4400,
   which a client may retry (it is not final).
+- After a Redis outage the layer sends each socket `layer.recovered`
+  (core.channel_layer) and the stream catches up from the database
+  (each stream's `catch_up_after_outage`).
 - Each socket joins its session's group; logging out (Django's `user_logged_out`,
   which allauth's logout, headless included, sends) closes that session's sockets
   with 4401. Other sessions of the same person are left alone.
@@ -158,3 +161,11 @@ class ReadOnlyStreamConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
 
     async def session_end(self, message) -> None:
         await self.close(code=NOT_LOGGED_IN)
+
+    async def layer_recovered(self, message) -> None:
+        """The channel layer reached Redis again after an outage (core.channel_layer):
+        what was published meanwhile is lost, so the stream catches up from the database."""
+        await self.catch_up_after_outage()
+
+    async def catch_up_after_outage(self) -> None:
+        """Send what the socket may have missed; a stream that was refused sends nothing."""

@@ -81,6 +81,10 @@ class BoardConsumer(ReadOnlyStreamConsumer):
         await self.replay_from(after, await self.current_seq())
         await self.send_json({"type": "resumed", "seq": self.last_seq})
 
+    async def catch_up_after_outage(self) -> None:
+        if hasattr(self, "last_seq"):
+            await self.catch_up(until=None)
+
     async def replay_from(self, after: int, current: int) -> None:
         if current - after > MAX_REPLAY:
             self.last_seq = current

@@ -40,6 +40,10 @@ class CampaignConsumer(ReadOnlyStreamConsumer):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def catch_up_after_outage(self) -> None:
+        if hasattr(self, "group"):
+            await self.send_snapshot()
+
     async def campaign_nudge(self, message) -> None:
         await self.send_snapshot()
 

@@ -60,6 +60,10 @@ class MeConsumer(ReadOnlyStreamConsumer):
         self.last_seq = after
         await self.send_pending()
 
+    async def catch_up_after_outage(self) -> None:
+        if hasattr(self, "last_seq"):
+            await self.send_pending()
+
     async def stream_nudge(self, message) -> None:
         await self.send_pending()
 

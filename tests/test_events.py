@@ -40,6 +40,7 @@ CHANNEL_LAYER_MESSAGES = {
     "seats.nudge",
     "campaign.nudge",
     "session.end",
+    "layer.recovered",
 }
 JSON_SCHEMA_TYPES = {"object", "array", "string", "integer", "number", "boolean", "null"}
 
