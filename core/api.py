@@ -2,14 +2,33 @@
 that makes the error shape is in exceptions.py, the throttles the pages share in throttles.py)."""
 
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 
-# The error responses every endpoint may give, for the schema: `**ERRORS` beside the 2xx.
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape (core/exceptions.py): a stable code, a sentence a person can act on,
+    and for invalid input the messages per field."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    fields = serializers.DictField(required=False, help_text="Only for `invalid`: per field")
+
+
+# The error responses every endpoint may give, for the schema: `**ERRORS` beside the 2xx
+# (core.schema.ApiSchema adds them, and the others below, to operations that do not name them).
 ERRORS = {
-    400: OpenApiResponse(description="Invalid input: `{code, detail, fields}`"),
-    403: OpenApiResponse(description="Not allowed: `{code, detail}`"),
-    404: OpenApiResponse(description="Not found or out of scope: `{code, detail}`"),
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input: `{code, detail, fields}`"),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed: `{code, detail}`"),
+    404: OpenApiResponse(ErrorSerializer, description="Not found or out of scope"),
 }
+DEFAULT_ERRORS = {
+    **ERRORS,
+    409: OpenApiResponse(ErrorSerializer, description="Refused in the current state"),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests: see `Retry-After`"),
+    503: OpenApiResponse(ErrorSerializer, description="Busy: try again after `Retry-After`"),
+}
+
 
 # The largest id a BigAutoField holds: a list of ids beyond it fails in the database.
 ID_MAX = 2**63 - 1

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from django.views.defaults import server_error as page_server_error
 
 from core.errors import NotAllowed, NotFound, ServiceError
@@ -40,3 +41,10 @@ def server_error(request, *args, **kwargs):
             status=500,
         )
     return page_server_error(request, *args, **kwargs)
+
+
+def not_found(request, exception=None, *args, **kwargs):
+    """handler404: an address under /api/ that matches no route answers the API's error shape."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception, *args, **kwargs)

@@ -172,7 +172,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     null before. `handover_code` is shown to the receiver only (they show it to the giver)."""
 
     offer = OfferSerializer()
-    need = serializers.PrimaryKeyRelatedField(read_only=True)
+    need = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     receiver = serializers.SerializerMethodField()
     handover_code = serializers.SerializerMethodField()
     handover_code_locked = serializers.BooleanField(

@@ -44,13 +44,15 @@ class PointsView(APIView):
 
 
 class PointsEntriesView(APIView):
+    pagination_class = NewestFirstCursorPagination  # documents the page object in the schema
+
     @extend_schema(
         parameters=[OpenApiParameter("cursor", str)],
         responses={200: PointsEntrySerializer(many=True)},
         summary="My points history, newest first",
     )
     def get(self, request):
-        paginator = NewestFirstCursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.points_history(request.user), request, view=self
         )

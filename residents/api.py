@@ -1,7 +1,12 @@
 """My notifications over REST: the personal stream's history, for apps and catch-up."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,15 +23,37 @@ def _rows(notifications):
     return NotificationSerializer(notifications, many=True).data
 
 
+# Two shapes: a page `{next, previous, results}`; with `after`, the plain list since that seq.
+NOTIFICATIONS_OR_CATCH_UP = PolymorphicProxySerializer(
+    component_name="NotificationsOrCatchUp",
+    serializers=[
+        inline_serializer(
+            "NotificationPage",
+            {
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": NotificationSerializer(many=True),
+            },
+        ),
+        NotificationSerializer(many=True),
+    ],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
 class NotificationsView(APIView):
+    pagination_class = NewestFirstCursorPagination
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
                 "after", int, description="Only those after this seq, oldest first (catch-up)"
             ),
             OpenApiParameter("cursor", str),
+            OpenApiParameter("page_size", int, description="Up to 200 (default 50)"),
         ],
-        responses={200: NotificationSerializer(many=True)},
+        responses={200: NOTIFICATIONS_OR_CATCH_UP},
         summary="My notifications, newest first (or, with `after`, everything since)",
     )
     def get(self, request):
@@ -36,7 +63,7 @@ class NotificationsView(APIView):
                 raise serializers.ValidationError({"after": [_("A whole number.")]})
             rows = notifications_for(request.user).filter(seq__gt=int(after)).order_by("seq")[:200]
             return Response(_rows(list(rows)))
-        paginator = NewestFirstCursorPagination()
+        paginator = self.pagination_class()
         paginator.ordering = ("-seq",)
         page = paginator.paginate_queryset(notifications_for(request.user), request, view=self)
         return paginator.get_paginated_response(_rows(page))

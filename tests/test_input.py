@@ -109,7 +109,7 @@ def test_nul_in_page_forms_sends_the_person_back_with_a_message_and_stores_nothi
     post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="你好")
     edited = page(world.resident_a).post(f"/posts/{post.pk}/edit/", {"body": "bad\x00"})
     assert edited.status_code == 400
-    assert "control characters" in edited.content.decode()
+    assert "控制字符" in edited.content.decode()
     moderated = page(world.worker_a).post(
         f"/grids/{world.grid_a.pk}/moderation/",
         {"post": post.pk, "action": "hide", "reason": "spam\x00"},
@@ -123,9 +123,7 @@ def test_nul_in_page_forms_sends_the_person_back_with_a_message_and_stores_nothi
         follow=True,
     )
     assert messaged.status_code == 200
-    assert "控制字符" in messaged.content.decode() or "control characters" in (
-        messaged.content.decode()
-    )
+    assert "控制字符" in messaged.content.decode()
     post.refresh_from_db()
     assert post.body == "你好" and post.state == "visible"
     assert not ClaimMessage.objects.exists()

@@ -55,6 +55,8 @@ LIST_PARAMS = [
 
 
 class ActivitiesView(APIView):
+    pagination_class = SoonestFirstPagination  # documents the page object in the schema
+
     @extend_schema(
         parameters=LIST_PARAMS,
         responses={200: ActivityListSerializer(many=True), **ERRORS},
@@ -72,7 +74,7 @@ class ActivitiesView(APIView):
             day_from=values.get("date_from"),
             day_to=values.get("date_to"),
         )
-        paginator = SoonestFirstPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(activities, request, view=self)
         return paginator.get_paginated_response(ActivityListSerializer(page, many=True).data)
 

@@ -71,13 +71,15 @@ class ModerationDecisionView(APIView):
 
 
 class ModerationLogView(APIView):
+    pagination_class = NewestFirstCursorPagination  # documents the page object in the schema
+
     @extend_schema(
         responses={200: ModerationActionSerializer(many=True), **ERRORS},
         summary="Every moderation decision in a grid, newest first",
     )
     def get(self, request, grid_id: int):
         grid = permissions.require_manage_grid(request.user, grid_by_id(grid_id))
-        paginator = NewestFirstCursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             ModerationAction.objects.filter(grid=grid).select_related("actor"), request, view=self
         )

@@ -21,13 +21,15 @@ from grids.services import notices
 
 
 class CommunityNoticesView(APIView):
+    pagination_class = NewestFirstCursorPagination  # documents the page object in the schema
+
     @extend_schema(
         responses={200: NoticeSerializer(many=True), **ERRORS},
         summary="A community's notices, newest first (its cadres)",
     )
     def get(self, request, community_id: int):
         community = permissions.require_publish_notice(request.user, community_by_id(community_id))
-        paginator = NewestFirstCursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.notices_for_community(community_id=community.pk).prefetch_related("grids"),
             request,

@@ -15,9 +15,11 @@ from grids.models import Community, Grid, Membership, MicroGrid
 from grids.selectors import places as selectors
 from grids.serializers.places import (
     GridBriefSerializer,
+    GridForViewerSerializer,
     GridJoinInfoSerializer,
     GridStaffSerializer,
     JoinInputSerializer,
+    MemberForViewerSerializer,
     MemberStaffSerializer,
     MeSerializer,
     NeighbourSerializer,
@@ -94,7 +96,7 @@ class GridListView(generics.ListAPIView):
 
 class GridDetailView(APIView):
     @extend_schema(
-        responses={200: GridStaffSerializer, **ERRORS},
+        responses={200: GridForViewerSerializer, **ERRORS},
         summary="A grid (join code only for its staff)",
     )
     def get(self, request, grid_id: int):
@@ -139,7 +141,7 @@ class GridMembersView(generics.ListAPIView):
 
     def get_serializer_class(self):
         if getattr(self, "swagger_fake_view", False):
-            return MemberStaffSerializer
+            return MemberForViewerSerializer  # the schema: staff fields marked optional
         return MemberStaffSerializer if self.is_staff_view else NeighbourSerializer
 
     def get_queryset(self):

@@ -54,6 +54,17 @@ class GridStaffSerializer(GridBriefSerializer):
         ]
 
 
+class GridForViewerSerializer(GridStaffSerializer):
+    """The schema of `GET /grids/{id}/` (documentation only): the grid's staff get the join code
+    fields (`GridStaffSerializer`), everyone else the brief fields (`GridBriefSerializer`)."""
+
+    join_code = serializers.CharField(required=False, help_text="Only for the grid's staff")
+    join_code_rotated_at = serializers.DateTimeField(
+        required=False, help_text="Only for the grid's staff"
+    )
+    member_count = serializers.IntegerField(required=False, help_text="Only for the grid's staff")
+
+
 class OwnMembershipSerializer(serializers.ModelSerializer):
     grid = GridBriefSerializer()
     micro_grid = MicroGridSerializer()
@@ -115,6 +126,23 @@ class MemberStaffSerializer(NeighbourSerializer):
 
     def get_phone(self, membership: Membership) -> str:
         return national_number(membership.user.phone)
+
+
+class MemberForViewerSerializer(NeighbourSerializer):
+    """The schema of a member row in `GET /grids/{id}/members/` (documentation only): the
+    grid's staff get `MemberStaffSerializer`, its residents `NeighbourSerializer`."""
+
+    user_id = serializers.IntegerField(required=False, help_text="Only for the grid's staff")
+    phone = serializers.CharField(required=False, help_text="Only for the grid's staff")
+    unit = serializers.CharField(required=False, help_text="Only for the grid's staff")
+    micro_grid = serializers.IntegerField(required=False, help_text="Only for the grid's staff")
+    joined_at = serializers.DateTimeField(required=False, help_text="Only for the grid's staff")
+    verified_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Only for the grid's staff"
+    )
+
+    class Meta(NeighbourSerializer.Meta):
+        fields = MemberStaffSerializer.Meta.fields
 
 
 class RoleHeldSerializer(serializers.Serializer):

@@ -32,12 +32,14 @@ def campaign_detail_data(request, campaign_id: int) -> dict:
 
 
 class CampaignsView(APIView):
+    pagination_class = NewestPagination  # documents the page object in the schema
+
     @extend_schema(
         responses={200: CampaignSerializer(many=True)},
         summary="Campaigns of my communities, newest first",
     )
     def get(self, request):
-        paginator = NewestPagination()
+        paginator = self.pagination_class()
         followed = selectors.campaigns_for(request.user).order_by("-created_at", "-id")
         page = paginator.paginate_queryset(followed, request, view=self)
         return paginator.get_paginated_response(CampaignSerializer(page, many=True).data)

@@ -48,9 +48,11 @@ class OfferClaimsView(APIView):
 
 
 class ClaimsView(APIView):
+    pagination_class = NewestPagination  # documents the page object in the schema
+
     @extend_schema(responses={200: ClaimSerializer(many=True)}, summary="Claims I give or receive")
     def get(self, request):
-        paginator = NewestPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.claims_of(request.user), request, view=self)
         contacts = selectors.claim_contacts(viewer=request.user, claims=list(page))
         context = {"viewer": request.user, "contacts": contacts}

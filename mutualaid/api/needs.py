@@ -41,7 +41,7 @@ def _filtered(request, queryset):
 
 
 def _page(view, request, queryset, serializer):
-    paginator = NewestPagination()
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
@@ -60,6 +60,8 @@ class CategoriesView(APIView):
 
 
 class NeedsView(APIView):
+    pagination_class = NewestPagination  # documents the page object in the schema
+
     @extend_schema(
         parameters=FILTERS,
         responses={200: NeedSerializer(many=True), **ERRORS},
@@ -94,6 +96,8 @@ class NeedsView(APIView):
 
 
 class OffersView(APIView):
+    pagination_class = NewestPagination
+
     @extend_schema(
         parameters=FILTERS[:1] + FILTERS[2:],
         responses={200: OfferSerializer(many=True), **ERRORS},
