@@ -139,7 +139,8 @@ def test_redis_gives_the_pub_sub_layer_with_a_prefix_per_redis_database():
     result = manage("shell", "-c", show, REDIS_URL="redis://127.0.0.1:6379/11")
     assert result.returncode == 0, result.stderr
     layer = json.loads(result.stdout.strip().splitlines()[-1])
-    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    # channels-redis's pub/sub layer, which tells sockets when Redis is back
+    assert layer["BACKEND"] == "core.channel_layer.RecoveringPubSubChannelLayer"
     assert layer["CONFIG"]["prefix"] == "linli-11"
     assert layer["CONFIG"]["hosts"][0]["socket_timeout"] == 30
 
