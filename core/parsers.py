@@ -23,7 +23,12 @@ class ObjectJSONParser(parsers.JSONParser):
     """JSON whose top level is an object (every endpoint takes named fields)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ValidationError(
+                {"non_field_errors": [_("Send a JSON object with named fields.")]}
+            ) from None
         if not isinstance(data, dict):
             raise ValidationError(
                 {"non_field_errors": [_("Send a JSON object with named fields.")]}

@@ -31,24 +31,22 @@ def refuse_line_breaks(value: str) -> None:
         raise ValidationError(LINE_BREAK_MESSAGE, code="line_breaks")
 
 
-def first_bad_text(data, path: str = "") -> tuple[str, ValidationError] | None:
-    """The first string anywhere in `data` (a parsed body) that breaks the rule, with its path."""
-    if isinstance(data, str):
-        try:
-            refuse_control_characters(data)
-        except ValidationError as error:
-            return path or "non_field_errors", error
-        return None
+def first_bad_text(data) -> tuple[str, ValidationError] | None:
+    """The first string anywhere in `data` (a parsed body) that breaks the rule, with the name of
+    the top-level field it is under. Walked with a stack, so no nesting depth can overflow."""
     if isinstance(data, dict):
-        items = data.items()
-    elif isinstance(data, list | tuple):
-        items = enumerate(data)
+        stack = [(str(key), key) for key in data] + [(str(k), v) for k, v in data.items()]
     else:
-        return None
-    for key, value in items:
-        if isinstance(key, str) and CONTROL_CHARACTERS.search(key):
-            return path or "non_field_errors", ValidationError(CONTROL_MESSAGE)
-        found = first_bad_text(value, path or str(key))
-        if found:
-            return found
+        stack = [("non_field_errors", data)]
+    while stack:
+        field, value = stack.pop()
+        if isinstance(value, str):
+            try:
+                refuse_control_characters(value)
+            except ValidationError as error:
+                return field, error
+        elif isinstance(value, dict):
+            stack.extend((field, item) for pair in value.items() for item in pair)
+        elif isinstance(value, list | tuple):
+            stack.extend((field, item) for item in value)
     return None

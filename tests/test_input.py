@@ -190,3 +190,25 @@ def test_a_bug_in_an_api_view_is_a_json_500_in_production(world, settings, monke
     assert response.json()["detail"]
     monkeypatch.setattr("activities.views.pages.selectors.activities_upcoming", broken)
     assert "text/html" in client.get("/activities/")["Content-Type"]
+
+
+def test_a_json_body_nested_too_deep_to_parse_is_a_400(world):
+    response = api(world.resident_a).post(
+        f"/api/v1/grids/{world.grid_a.pk}/posts/",
+        '{"body": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        content_type="application/json",
+    )
+    assert_invalid(response)
+
+
+def test_a_control_character_deep_in_a_nested_body_or_in_a_key_is_found(world):
+    nested = {"body": "ok", "extra": [{"deeper": ["fine", "bad\x00"]}]}
+    response = api(world.resident_a).post(
+        f"/api/v1/grids/{world.grid_a.pk}/posts/", nested, format="json"
+    )
+    assert_invalid(response)
+    keyed = api(world.resident_a).post(
+        f"/api/v1/grids/{world.grid_a.pk}/posts/", {"body": "ok", "k\x00": 1}, format="json"
+    )
+    assert_invalid(keyed)
+    assert not Post.objects.exists()
