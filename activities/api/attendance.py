@@ -103,6 +103,12 @@ class CheckInView(APIView):
         request=CheckInSerializer,
         responses={200: SignUpSerializer(many=True), **ERRORS},
         summary="Check in with the code from the organiser's QR",
+        description=(
+            "`code`: the ten letters and digits of the QR (400 `checkin_code_invalid` for "
+            "anything else). Wrong codes count per person and activity: the 5th locks "
+            "check-in by code for that person (409 `checkin_locked`, even for the right "
+            "code); the organiser ticks them instead. Already checked in: 409."
+        ),
     )
     def post(self, request, activity_id: int):
         data = CheckInSerializer(data=request.data)
