@@ -203,6 +203,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
@@ -210,7 +211,10 @@ ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
-    "request_login_code": "20/m/ip,3/m/key",
+    # SMS login codes, per phone (key) and per address: a few a minute, growing steps
+    # to the hour and the day. With 3 tries per code that is at most 30 guesses a day
+    # at one account, and at most 10 texts a day to one phone.
+    "request_login_code": "20/m/ip,50/d/ip,3/m/key,6/h/key,10/d/key",
     "verify_phone": "1/30s/key,3/m/ip",
     "change_phone": "1/m/user",
     "reset_password": "20/m/ip,5/m/key",

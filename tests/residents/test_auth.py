@@ -131,3 +131,88 @@ def test_repeated_sms_code_requests_are_throttled(db, sms_outbox):
     assert responses[-1].status_code == 400
     assert responses[-1].json()["errors"][0]["code"] == "too_many_login_attempts"
     assert len(sms_outbox) == 3
+
+
+class StepClock:
+    """allauth's rate-limit clock, moved on by hand: days pass in a test without sleeping."""
+
+    def __init__(self):
+        import time
+
+        self.now = time.time()
+        self.monotonic = time.monotonic
+        self.sleep = time.sleep
+
+    def time(self) -> float:
+        return self.now
+
+
+def request_code(phone: str):
+    return APIClient().post(f"{APP}/auth/code/request", {"phone": phone}, format="json")
+
+
+def test_login_codes_sent_to_one_phone_are_capped_per_day(world, sms_outbox, monkeypatch):
+    from allauth.core.internal import ratelimit
+
+    clock = StepClock()
+    monkeypatch.setattr(ratelimit, "time", clock)
+    phone = world.resident_a.phone
+    answers = []
+    for _ in range(11):
+        answers.append(request_code(phone))
+        clock.now += 25 * 60  # beyond the per-minute and per-hour steps
+    # 401: a code was sent and the flow is pending; then a refusal the person can read.
+    assert [a.status_code for a in answers[:10]] == [401] * 10
+    assert answers[10].status_code == 400
+    assert answers[10].json()["errors"][0]["code"] == "too_many_login_attempts"
+    assert len([s for s in sms_outbox if s[0] == phone]) == 10
+    clock.now += 24 * 3600
+    assert request_code(phone).status_code == 401  # a new day, a new budget
+
+
+def test_login_code_requests_from_one_address_are_capped_per_day(world, monkeypatch):
+    from allauth.core.internal import ratelimit
+
+    from tests.factories import UserFactory as Users
+
+    clock = StepClock()
+    monkeypatch.setattr(ratelimit, "time", clock)
+    people = [Users() for _ in range(51)]
+    answers = []
+    for person in people:
+        answers.append(request_code(person.phone).status_code)
+        clock.now += 4 * 60  # under the per-minute budget of the address
+    assert answers[:50] == [401] * 50
+    assert answers[50] == 400
+
+
+def test_a_password_locked_by_wrong_guesses_still_lets_the_owner_in_by_sms_code(world, sms_outbox):
+    phone = world.resident_a.phone
+    for _ in range(5):
+        assert app_login(APIClient(), phone, "wrong-password").status_code == 400
+    locked = app_login(APIClient(), phone, PASSWORD)
+    assert locked.status_code == 400, locked.content  # the password is locked for now
+    assert locked.json()["errors"][0]["code"] == "too_many_login_attempts"
+    client = APIClient()
+    start = client.post(f"{APP}/auth/code/request", {"phone": phone}, format="json")
+    token = start.json()["meta"]["session_token"]
+    done = client.post(
+        f"{APP}/auth/code/confirm",
+        {"code": SmsOutbox.last_code(phone)},
+        format="json",
+        HTTP_X_SESSION_TOKEN=token,
+    )
+    assert done.status_code == 200, done.content
+
+
+def test_a_day_of_login_code_guessing_is_bounded_by_the_settings(settings):
+    from allauth.core.internal.ratelimit import parse_rates
+
+    rates = parse_rates(settings.ACCOUNT_RATE_LIMITS["request_login_code"])
+    per_phone_day = min(r.amount for r in rates if r.per == "key" and r.duration >= 86400)
+    per_ip_day = min(r.amount for r in rates if r.per == "ip" and r.duration >= 86400)
+    tries_per_code = settings.ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS
+    # At most 10 texts a day to one phone, and 30 guesses a day at one account: a
+    # six-digit code then falls to guessing about once in 33,000 days.
+    assert per_phone_day <= 10 and per_ip_day <= 50
+    assert per_phone_day * tries_per_code <= 30
