@@ -10,7 +10,7 @@ Rules:
 
 from django.utils.translation import gettext as _
 
-from grids.errors import NotAllowed, OutOfScope
+from grids.errors import NotAllowed, NotFound, OutOfScope
 from grids.models import (
     Comment,
     Community,
@@ -184,3 +184,10 @@ def badge_for(user: User, grid: Grid) -> str:
     ).exists():
         return Role.BUILDING_HEAD
     return ""
+
+
+def require_community(community: Community | None) -> Community:
+    """A community named by id in a request: it exists, or the caller hears so (404)."""
+    if community is None:
+        raise NotFound(_("No such community."))
+    return community

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from core.api import ERRORS, NewestFirstCursorPagination
 from grids.models import Community
+from grids.permissions import require_community
 from grids.selectors.places import community_by_id, community_of
 from points import permissions, selectors, services
 from points.errors import NotFound
@@ -78,10 +79,7 @@ class PointsCorrectView(APIView):
 
 
 def _community(community_id: int) -> Community:
-    community = community_by_id(community_id)
-    if community is None:
-        raise NotFound(_("No such community."))
-    return community
+    return require_community(community_by_id(community_id))
 
 
 def _community_param(request) -> Community:

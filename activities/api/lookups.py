@@ -1,14 +1,13 @@
 """The activity or community an API request names, or the refusal the person should see."""
 
-from django.utils.translation import gettext as _
-
 from activities import permissions, selectors
-from activities.errors import NotFound
 from activities.models import Activity
 from activities.serializers import (
     ActivitySerializer,
 )
 from grids.models import Community
+from grids.permissions import require_community
+from grids.selectors.places import community_by_id
 
 
 def activity_visible(request, activity_id: int) -> Activity:
@@ -22,10 +21,7 @@ def activity_run(request, activity_id: int) -> Activity:
 
 
 def community_or_404(community_id: int) -> Community:
-    community = Community.objects.filter(pk=community_id).first()
-    if community is None:
-        raise NotFound(_("No such community."))
-    return community
+    return require_community(community_by_id(community_id))
 
 
 def activity_detail_data(activity_id: int) -> dict:
