@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "points",
     "mutualaid",
     "activities",
+    "family",
 ]
 
 MIDDLEWARE = [

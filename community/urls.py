@@ -13,6 +13,7 @@ api_v1 = [
     path("aid/", include("mutualaid.api_urls")),
     path("", include("activities.api_urls")),
     path("points/", include("points.api_urls")),
+    path("family/", include("family.api_urls")),
     path("events/schema/", LiveEventsSchemaView.as_view(), name="api-events-schema"),
 ]
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("mutual-aid/", include("mutualaid.urls")),
     path("activities/", include("activities.urls")),
     path("points/", include("points.urls")),
+    path("family/", include("family.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),

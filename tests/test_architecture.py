@@ -23,6 +23,7 @@ RANKS = {
     "residents": 1,
     "grids": 2,
     "points": 3,
+    "family": 3,
     "mutualaid": 4,
     "activities": 4,
     "community": 5,
