@@ -143,6 +143,18 @@ for _type, _description in (
 ):
     declare_me_event(_type, _description, _claim)
 declare_me_event(
+    "aid.help_coming",
+    "A neighbour will give the user part of what their need lacks: the help is agreed "
+    "already; the user shows the handover code when they meet.",
+    {
+        **_claim,
+        "need_id": integer("The user's need."),
+        "by": string("The giver's display name."),
+        "category": string("The kind of help, by name."),
+        "unit": string("Its unit (个, 盒, 次…)."),
+    },
+)
+declare_me_event(
     "aid.message",
     "The other party of a claim wrote.",
     {

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from mutualaid.views import campaigns, claims, needs
+from mutualaid.views import campaigns, claims, helping, needs
 
 urlpatterns = [
     path("", needs.index, name="mutualaid"),
+    path("needs/new/", helping.need_new, name="aid-need-new"),
     path("needs/<int:need_id>/", needs.need_detail, name="aid-need"),
+    path("needs/<int:need_id>/help/", helping.need_help, name="aid-need-help"),
+    path("posts/<int:post_id>/convert/", helping.post_convert, name="aid-post-convert"),
     path("needs/<int:need_id>/cancel/", needs.need_cancel, name="aid-need-cancel"),
     path("offers/<int:offer_id>/", needs.offer_detail, name="aid-offer"),
     path("offers/<int:offer_id>/withdraw/", needs.offer_withdraw, name="aid-offer-withdraw"),

@@ -312,6 +312,23 @@ def reaction_set(*, actor: User, post_id: int, reaction: str, on: bool = True) -
 
 
 @transaction.atomic
+def post_ref_attach(*, actor: User, post_id: int, ref_type: str, ref_id: int) -> Post:
+    """The author's own bare "need help" post becomes the card of another app's object
+    (a mutual-aid need): one object seen on the board and in that app, not two."""
+    post = locked_post(post_id)
+    if post.author_id != actor.pk or post.kind != PostKind.NEED or post.ref_type:
+        raise PostInvalid(_("Only your own request for help can be turned into this."))
+    if post.state != ContentState.VISIBLE:
+        raise PostInvalid(_("This post is no longer on the board."))
+    post.ref_type, post.ref_id = ref_type, ref_id
+    post.save(update_fields=["ref_type", "ref_id"])
+    events.board_event_emit(
+        grid_id=post.grid_id, type=events.POST_UPDATED, payload=post_payload(post.pk)
+    )
+    return post
+
+
+@transaction.atomic
 def post_ref_state_set(*, ref_type: str, ref_id: int, state: str) -> None:
     """A card's object changed state (a need fulfilled): the cards say so, live.
 

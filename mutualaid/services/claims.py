@@ -49,7 +49,7 @@ ACCEPTED_CLAIM_TTL = timedelta(hours=48)
 HANDOVER_CODE = re.compile(r"[0-9]{6}")
 
 
-def _new_code() -> str:
+def handover_code_new() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
@@ -104,7 +104,7 @@ def claim_request(
         category_id=offer.category_id,
         grid_id=grid_id,
         quantity=quantity,
-        handover_code=_new_code(),
+        handover_code=handover_code_new(),
     )
     _tell(offer.giver_id, "aid.claim_requested", claim)
     return claim
@@ -272,7 +272,7 @@ def claim_code_renew(*, actor: User, claim_id: int) -> Claim:
         raise NotAllowed(_("Only the receiver can issue a new code."))
     if claim.state not in Claim.LIVE_STATES:
         raise TransitionRefused(_("This claim is closed; its code is no longer needed."))
-    claim.handover_code = _new_code()
+    claim.handover_code = handover_code_new()
     claim.handover_code_misses = 0
     claim.save(update_fields=["handover_code", "handover_code_misses"])
     _tell(claim.offer.giver_id, "aid.handover_code_renewed", claim)

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import Membership, PostKind
-from grids.services.posts import post_create, post_ref_state_set
+from grids.services.posts import post_create, post_ref_attach, post_ref_state_set
 from mutualaid import permissions
 from mutualaid.errors import AidInvalid, TransitionRefused
 from mutualaid.models import Category, Claim, Need, Offer, Urgency
+from mutualaid.selectors.helping import post_to_convert
 from mutualaid.selectors.matching import needs_for_offer, offers_for_need
 from mutualaid.services.campaigns import campaign_for_post, campaigns_touch_for
 from mutualaid.services.states import (
@@ -45,8 +46,9 @@ def _until(expires_at: datetime | None) -> datetime:
     return min(expires_at, now + timedelta(days=90))
 
 
-def _tell_matches(matches, *, type: str, about: dict, top: int = 3) -> None:
-    """The people a new need or offer best matches hear of it, live and in their messages."""
+def _tell_matches(matches, *, type: str, about: dict, top: int = 3) -> int:
+    """The people a new need or offer best matches hear of it, live and in their messages.
+    Returns how many were told (the page says so: "已告诉附近 3 位邻居")."""
     told: set[int] = set()
     for match in matches[:top]:
         user_id = getattr(match.item, "giver_id", None) or match.item.requester_id
@@ -56,6 +58,7 @@ def _tell_matches(matches, *, type: str, about: dict, top: int = 3) -> None:
         user_event_send_on_commit(
             user_id=user_id, event={"type": type, "reason": match.reason, **about}
         )
+    return len(told)
 
 
 def _point(point: tuple[float, float] | None) -> dict:
@@ -80,9 +83,12 @@ def need_create(
     on_behalf_of: str = "",
     campaign_id: int | None = None,
     point: tuple[float, float] | None = None,
+    post_id: int | None = None,
 ) -> Need:
     """Ask the neighbourhood for something; it appears on the grid's board and the best
-    matching givers are told. It may join a campaign running in the grid."""
+    matching givers are told (how many: `need.neighbours_told`). It may join a campaign
+    running in the grid. With `post_id` (the asker's own board post asking for help, "转为
+    互助") that post becomes the need's card instead of a new one."""
     home = permissions.home_of(actor)
     if urgency not in Urgency.values:
         raise AidInvalid(_("Choose how urgent it is."))
@@ -101,15 +107,18 @@ def need_create(
         expires_at=_until(expires_at),
         **_point(point),
     )
-    post_create(
-        actor=actor,
-        grid=home.grid,
-        kind=PostKind.NEED,
-        body=_card_text(need.category, need.quantity, need.description, need=True),
-        ref_type=NEED_REF,
-        ref_id=need.pk,
-    )
-    _tell_matches(
+    if post_id is not None:
+        post_ref_attach(actor=actor, post_id=post_id, ref_type=NEED_REF, ref_id=need.pk)
+    else:
+        post_create(
+            actor=actor,
+            grid=home.grid,
+            kind=PostKind.NEED,
+            body=_card_text(need.category, need.quantity, need.description, need=True),
+            ref_type=NEED_REF,
+            ref_id=need.pk,
+        )
+    need.neighbours_told = _tell_matches(
         offers_for_need(need),
         type="aid.need_for_you",
         about={"need_id": need.pk, "category": need.category.name, "quantity": need.quantity},
@@ -117,6 +126,24 @@ def need_create(
     if need.urgency == Urgency.URGENT:
         campaigns_touch_for(grid_id=need.grid_id, category_id=need.category_id)
     return need
+
+
+def need_from_post(*, actor: User, post_id: int) -> Need | None:
+    """ "转为互助": the author's bare board post asking for help becomes a need, its card the
+    same post. Made at once when the post names a kind and a number ("需要20个口罩");
+    None when it does not, and the ask page is shown prefilled from it instead."""
+    found = post_to_convert(actor, post_id)
+    if found is None:
+        raise AidInvalid(_("Only your own request for help on the board can be turned into this."))
+    if found["category"] is None or found["quantity"] is None:
+        return None
+    return need_create(
+        actor=actor,
+        category_id=found["category"].pk,
+        quantity=found["quantity"],
+        description=found["note"],
+        post_id=post_id,
+    )
 
 
 def _card_text(category: Category, quantity: int, description: str, *, need: bool) -> str:
