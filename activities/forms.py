@@ -9,7 +9,7 @@ from activities.services.publishing import MAX_REPEATS
 from activities.services.shifts import MAX_SHIFTS
 from core.dates import DATE_BOUNDS
 from core.forms import CleanTextForm
-from grids.forms import MultipleFileField, MultipleFileInput
+from grids.forms import SCOPE_ALL, SCOPE_CHOICES, MultipleFileField, MultipleFileInput, scoped_grids
 from residents.models import AgeBand
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -98,8 +98,15 @@ class ActivityForm(CleanTextForm, forms.Form):
     waitlist = forms.BooleanField(
         label=_("Keep a waitlist when full"), required=False, initial=True
     )
+    scope = forms.ChoiceField(
+        label=_("For whom"),
+        choices=SCOPE_CHOICES,
+        required=False,
+        initial=SCOPE_ALL,
+        widget=forms.RadioSelect,
+    )
     grids = forms.TypedMultipleChoiceField(
-        label=_("Grids (none: the whole community)"),
+        label=_("Grids"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -115,6 +122,11 @@ class ActivityForm(CleanTextForm, forms.Form):
     def __init__(self, *args, grids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grids"].choices = [(g.pk, g.name) for g in grids]
+
+    def clean(self):
+        data = super().clean()
+        data["grids"] = scoped_grids(self, data)
+        return data
 
 
 class ShiftForm(CleanTextForm, forms.Form):
@@ -139,8 +151,10 @@ class ShiftForm(CleanTextForm, forms.Form):
         return not any(data.get(k) for k in ("role", "starts_at", "ends_at", "capacity"))
 
 
+# Every possible row is rendered, each folded behind "add another shift" until wanted;
+# rows left empty are ignored.
 ShiftFormSet = forms.formset_factory(
-    ShiftForm, extra=4, max_num=MAX_SHIFTS, absolute_max=MAX_SHIFTS
+    ShiftForm, extra=MAX_SHIFTS, max_num=MAX_SHIFTS, absolute_max=MAX_SHIFTS
 )
 
 

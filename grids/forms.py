@@ -109,6 +109,23 @@ class FlagForm(CleanTextForm, forms.Form):
     comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+SCOPE_ALL, SCOPE_CHOSEN = "all", "chosen"
+SCOPE_CHOICES = [(SCOPE_ALL, _("The whole community")), (SCOPE_CHOSEN, _("Choose grids"))]
+
+
+def scoped_grids(form: forms.Form, data: dict) -> list:
+    """The grids a notice or an activity is for: none (the whole community) unless the
+    organiser chose grids and ticked at least one. Without a `scope` (the API, an old
+    page), ticked grids mean those grids."""
+    ticked = list(data.get("grids") or [])
+    scope = data.get("scope") or (SCOPE_CHOSEN if ticked else SCOPE_ALL)
+    if scope == SCOPE_ALL:
+        return []
+    if not ticked and "grids" not in form.errors:
+        form.add_error("grids", _("Tick at least one grid, or choose the whole community."))
+    return ticked
+
+
 class NoticeForm(CleanTextForm, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=NOTICE_TITLE_MAX_CHARS)
     body = forms.CharField(
@@ -117,11 +134,17 @@ class NoticeForm(CleanTextForm, forms.Form):
     category = forms.ChoiceField(
         label=_("Category"), choices=Notice.Category.choices, initial=Notice.Category.GENERAL
     )
+    scope = forms.ChoiceField(
+        label=_("Who gets it"),
+        choices=SCOPE_CHOICES,
+        required=False,
+        initial=SCOPE_ALL,
+        widget=forms.RadioSelect,
+    )
     grids = forms.MultipleChoiceField(
         label=_("Grids"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tick none to publish to the whole community."),
     )
     pinned_until = forms.DateTimeField(
         label=_("Pinned until (optional)"),
@@ -132,6 +155,11 @@ class NoticeForm(CleanTextForm, forms.Form):
     def __init__(self, *args, grids: list[Grid], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grids"].choices = [(g.pk, g.name) for g in grids]
+
+    def clean(self):
+        data = super().clean()
+        data["grids"] = scoped_grids(self, data)
+        return data
 
 
 class CommunityRoleForm(CleanTextForm, forms.Form):

@@ -4,7 +4,6 @@ from grids.views import board, notices
 from grids.views import places as views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("me/", views.profile, name="profile"),
     path("join/", views.join_entry, name="join-entry"),
     path("join/<str:code>/", views.join, name="join"),
@@ -35,6 +34,7 @@ urlpatterns += [
     path("grids/<int:grid_id>/board/", board.board, name="board"),
     path("grids/<int:grid_id>/board/more/", board.board_page, name="board-page"),
     path("grids/<int:grid_id>/moderation/", board.moderation_queue, name="moderation-queue"),
+    path("grids/<int:grid_id>/notices/", notices.grid_notices, name="grid-notices"),
     path("posts/<int:post_id>/card/", board.post_card, name="post-card"),
     path("posts/<int:post_id>/comments/", board.comment_add, name="comment-add"),
     path("posts/<int:post_id>/reactions/", board.reaction_toggle, name="reaction-toggle"),

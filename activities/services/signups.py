@@ -15,6 +15,7 @@ from activities.errors import (
 )
 from activities.models import Activity, SignUp, Slot
 from activities.services.states import activity_from_id, signup_move
+from core.errors import ServiceError
 from residents.events import user_event_send_on_commit
 from residents.models import AgeBand, HouseholdMember, User
 
@@ -82,6 +83,36 @@ def signup_create(
     )
     events.seats_changed(activity.pk)
     return signup
+
+
+@transaction.atomic
+def signups_create(
+    *, actor: User, slot_id: int, people: list[tuple[int | None, str]]
+) -> list[SignUp]:
+    """Places for several people of one household at once (me and my mother), each as
+    `signup_create` takes one: `(member id or None for oneself, age band)`. All or none,
+    so nobody is left wondering which of them got in; a refusal names the person."""
+    if not people:
+        raise ActivityInvalid(_("Tick who the places are for."))
+    made = []
+    for member_id, age_band in people:
+        try:
+            made.append(
+                signup_create(actor=actor, slot_id=slot_id, member_id=member_id, age_band=age_band)
+            )
+        except ServiceError as error:
+            if len(people) == 1 or isinstance(error, NotFound):
+                raise
+            name = actor.display_name
+            if member_id is not None:
+                member = HouseholdMember.objects.filter(pk=member_id, owner=actor).first()
+                name = member.name if member else name
+            error.message = _("%(name)s: %(reason)s Nobody was signed up.") % {
+                "name": name,
+                "reason": error.message,
+            }
+            raise
+    return made
 
 
 def signup_for_change(signup_id: int) -> tuple[SignUp, Slot]:

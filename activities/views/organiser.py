@@ -89,9 +89,20 @@ def activity_new(request):
     return render(
         request,
         "activities/form.html",
-        {"form": form, "shifts": shifts, "community": community},
+        {
+            "form": form,
+            "shifts": shifts,
+            "shifts_shown": _shift_rows_in_use(shifts),
+            "community": community,
+        },
         status=status,
     )
+
+
+def _shift_rows_in_use(shifts) -> int:
+    """How many shift rows to unfold: up to the last one filled in (none on a new form)."""
+    used = [i + 1 for i, row in enumerate(shifts) if row.is_bound and row.has_changed()]
+    return max(used or [0])
 
 
 def _run(request, activity_id: int) -> Activity:

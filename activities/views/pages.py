@@ -108,6 +108,12 @@ def detail(request, activity_id: int):
         {"image": storage_url(p.image), "thumb": storage_url(p.thumb), "w": p.width, "h": p.height}
         for p in activity.photos.all()
     ]
+    volunteers_only = activity.audience == Activity.Audience.VOLUNTEERS
+    may_join = not volunteers_only or permissions.is_volunteer(request.user, activity.community_id)
+    household = list(selectors.household_of(request.user))
+    ticked = _preticked(request.user, activity, household, slots, mine)
+    for member in household:
+        member.ticked = f"member-{member.pk}" in ticked
     return render(
         request,
         "activities/detail.html",
@@ -116,7 +122,10 @@ def detail(request, activity_id: int):
             "slots": slots,
             "mine": mine,
             "photos": photos,
-            "household": selectors.household_of(request.user),
+            "household": household,
+            "ticked": ticked,
+            "volunteers_only": volunteers_only,
+            "may_join": may_join,
             "series": selectors.series_of(activity),
             "can_run": permissions.can_run(request.user, activity),
             "open_for_signup": open_for_signup,
@@ -130,25 +139,49 @@ def detail(request, activity_id: int):
     )
 
 
-def _who(request) -> int | None:
-    """The household member a place is for (None: oneself); a new one is remembered first."""
-    who = request.POST.get("who", "self")
-    if who == "self":
-        return None
-    if who == "new":
-        form = HouseholdMemberForm(request.POST, prefix="new")
-        if not form.is_valid():
-            raise ServiceError(_("Give the household member's name and age."))
-        member = household_member_add(
-            owner=request.user,
-            name=form.cleaned_data["name"],
-            age_band=form.cleaned_data["age_band"],
-        )
-        return member.pk
-    try:
-        return int(who.removeprefix("member-"))
-    except ValueError:
-        raise ServiceError(_("Choose who the place is for.")) from None
+def _preticked(user, activity: Activity, household, slots, mine) -> set[str]:
+    """Whose boxes start ticked: oneself, and the household members an age-limited activity
+    is for, unless they already hold a place (when there is only one time to choose)."""
+    bands = {
+        Activity.Audience.ELDERLY: {AgeBand.ELDER},
+        Activity.Audience.AGE: set(activity.age_band_list),
+    }.get(activity.audience)
+    taken = set()
+    if len(slots) == 1:
+        taken = {s.participant for s in mine if s.state in SignUp.ACTIVE_STATES}
+    ticked = set()
+    if bands is None or not user.age_band or user.age_band in bands:
+        ticked.add("self")
+    if bands is not None and activity.audience != Activity.Audience.VOLUNTEERS:
+        ticked |= {f"member-{m.pk}" for m in household if m.age_band in bands}
+    return ticked - taken
+
+
+def _people(request) -> list[tuple[int | None, str]]:
+    """Who the places are for, from the ticked boxes: oneself (None, with the age given),
+    household members, and someone new (remembered first)."""
+    people: list[tuple[int | None, str]] = []
+    for who in dict.fromkeys(request.POST.getlist("who")):
+        if who == "self":
+            people.append((None, request.POST.get("age_band", "")))
+        elif who == "new":
+            form = HouseholdMemberForm(request.POST, prefix="new")
+            if not form.is_valid():
+                raise ServiceError(_("Give the household member's name and age."))
+            member = household_member_add(
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                age_band=form.cleaned_data["age_band"],
+            )
+            people.append((member.pk, ""))
+        else:
+            try:
+                people.append((int(who.removeprefix("member-")), ""))
+            except ValueError:
+                raise ServiceError(_("Choose who the place is for.")) from None
+    if not people:
+        raise ServiceError(_("Tick who the places are for."))
+    return people
 
 
 @login_required
@@ -161,30 +194,24 @@ def signup(request, activity_id: int):
         messages.error(request, _("Choose a time to sign up for."))
         return redirect("activity", activity_id=activity_id)
     try:
-        member_id = _who(request)
-        made = signups.signup_create(
-            actor=request.user,
-            slot_id=slot_id,
-            member_id=member_id,
-            age_band=request.POST.get("age_band", ""),
-        )
+        made = signups.signups_create(actor=request.user, slot_id=slot_id, people=_people(request))
     except ServiceError as error:
         refuse(request, error)
         return redirect("activity", activity_id=activity_id)
-    if made.state == SignUp.State.CONFIRMED:
-        messages.success(
-            request, _("%(name)s has a place. See you there!") % {"name": made.participant_name}
-        )
-    else:
+    placed = "、".join(m.participant_name for m in made if m.state == SignUp.State.CONFIRMED)
+    waiting = "、".join(m.participant_name for m in made if m.state != SignUp.State.CONFIRMED)
+    if placed:
+        messages.success(request, _("%(name)s has a place. See you there!") % {"name": placed})
+    if waiting:
         messages.success(
             request,
             _(
                 "All places are taken: %(name)s is on the waitlist and gets the first place "
                 "that frees up."
             )
-            % {"name": made.participant_name},
+            % {"name": waiting},
         )
-    return redirect("activity", activity_id=made.activity_id)
+    return redirect("activity", activity_id=made[0].activity_id)
 
 
 @login_required

@@ -86,7 +86,10 @@ def board(request, grid_id: int):
     page, next_link = _feed_page(request, grid)
     pinned = selectors.pinned_for_grid(grid=grid)
     selectors.posts_decorate([*pinned, *page], viewer=request.user)
-    context = _card_context(request, grid) | {
+    context = _card_context(request, grid)
+    context |= {
+        "can_publish": context["can_moderate"]
+        and permissions.can_publish_notice(request.user, grid.community),
         "form": form,
         "seq": seq,
         "pinned": pinned,

@@ -15,7 +15,13 @@ from grids.errors import OutOfScope
 from grids.forms import NoticeForm
 from grids.models import Community, Notice
 from grids.selectors import board as selectors
-from grids.selectors.places import community_by_id, grid_from_param, home_membership
+from grids.selectors.places import (
+    community_by_id,
+    grid_by_id,
+    grid_from_param,
+    grids_managed_by,
+    home_membership,
+)
 from grids.services import notices
 
 
@@ -28,14 +34,25 @@ def notice_detail(request, notice_id: int):
     notice = _notice(request, notice_id)
     read = notices.notice_read_mark(actor=request.user, notice_id=notice.pk)
     membership = home_membership(request.user)
+    can_manage = permissions.can_publish_notice(request.user, notice.community)
+    served = []
+    if not can_manage:
+        # A grid worker: who has not read it, in each grid they serve that it reaches.
+        targets = {g.pk for g in notice.grids.all()}
+        served = [
+            g
+            for g in grids_managed_by(request.user).filter(community_id=notice.community_id)
+            if notice.all_grids or g.pk in targets
+        ]
     return render(
         request,
         "grids/notice.html",
         {
             "notice": notice,
             "read": read,
-            "can_manage": permissions.can_publish_notice(request.user, notice.community),
-            "back_grid": membership.grid if membership else None,
+            "can_manage": can_manage,
+            "served_grids": served,
+            "back_grid": membership.grid if membership else (served[0] if served else None),
         },
     )
 
@@ -86,6 +103,22 @@ def notice_list(request, community_id: int):
 
 
 @login_required
+def grid_notices(request, grid_id: int):
+    """The grid staff's list: the latest notices reaching this grid, how many of its members
+    have not read each, and a way to the list of who (the doors to knock on)."""
+    grid = permissions.require_manage_grid(request.user, grid_by_id(grid_id))
+    return render(
+        request,
+        "grids/grid_notices.html",
+        {
+            "grid": grid,
+            "rows": selectors.notices_for_grid(grid=grid),
+            "can_publish": permissions.can_publish_notice(request.user, grid.community),
+        },
+    )
+
+
+@login_required
 def notice_receipts(request, notice_id: int):
     """Read rate per grid; for one grid, who has not read it (doors to knock on)."""
     notice = selectors.notice_by_id(notice_id)
@@ -105,10 +138,17 @@ def notice_receipts(request, notice_id: int):
     rates = selectors.notice_read_rates(notice)
     if grid is not None:
         rates["grids"] = [r for r in rates["grids"] if r["grid"] == grid.pk]
+    can_publish = grid is None or permissions.can_publish_notice(request.user, notice.community)
     return render(
         request,
         "grids/notice_receipts.html",
-        {"notice": notice, "rates": rates, "grid": grid, "unread": unread},
+        {
+            "notice": notice,
+            "rates": rates,
+            "grid": grid,
+            "unread": unread,
+            "can_publish": can_publish,
+        },
     )
 
 

@@ -24,17 +24,6 @@ from residents.selectors import unread_count
 from residents.services import profile_update
 
 
-def home(request):
-    context = {"code_form": JoinCodeForm()}
-    if request.user.is_authenticated:
-        context.update(
-            membership=selectors.home_membership(request.user),
-            managed_grids=list(selectors.grids_managed_by(request.user)[:50]),
-            communities=list(selectors.communities_managed_by(request.user)),
-        )
-    return render(request, "grids/home.html", context)
-
-
 @require_POST
 def join_entry(request):
     """The form on the home page: a code typed instead of scanned."""
@@ -95,6 +84,9 @@ def grid_manage(request, grid_id: int):
     building = request.GET.get("building", "")
     if building.isdigit():
         members = members.filter(micro_grid_id=int(building))
+    to_verify = request.GET.get("show") == "unverified"
+    if to_verify:
+        members = members.filter(verified_at__isnull=True)
     members = list(members[:500])
     services.members_listed(actor=request.user, grid=grid, count=len(members), page="manage")
     return render(
@@ -105,6 +97,8 @@ def grid_manage(request, grid_id: int):
             "members": members,
             "micro_grids": grid.micro_grids.all(),
             "building": building,
+            "to_verify": to_verify,
+            "can_publish": permissions.can_publish_notice(request.user, grid.community),
         },
     )
 

@@ -68,8 +68,7 @@
   var form = document.getElementById("signup-form");
   var newMember = document.getElementById("new-member");
   function showNewMember() {
-    var chosen = form.querySelector('input[name="who"]:checked');
-    var on = !!chosen && chosen.value === "new";
+    var on = !!form.querySelector('input[name="who"][value="new"]:checked');
     newMember.hidden = !on;
     newMember.querySelectorAll("input, select").forEach(function (el) { el.required = on; });
   }

@@ -119,7 +119,7 @@ def test_opening_a_notice_marks_it_read_and_the_cadre_sees_the_rate(client, worl
     assert NoticeRead.objects.filter(notice=notice, user=world.resident_a).exists()
     rates = logged_in(client, world.cadre_east).get(f"/notices/{notice.pk}/receipts/")
     assert rates.status_code == 200
-    assert '<td class="read-count">1</td>' in rates.content.decode()
+    assert '<td class="read-count" data-label="已读">1</td>' in rates.content.decode()
     assert (
         logged_in(client, world.resident_a).get(f"/notices/{notice.pk}/receipts/").status_code
         == 403
