@@ -1,0 +1,266 @@
+"""The accessibility crawl: every page each role can reach, checked in the real browser.
+
+For each role of the demo world (anonymous, resident, volunteer, grid worker, cadre) the
+crawl follows same-origin links from home (GET only), one page per URL pattern (numeric
+ids normalised, so thirty post cards count once), and on each page checks:
+
+- axe-core (WCAG 2.0/2.1 A and AA rules): no violation of impact serious or critical;
+- exactly one h1 (the top bar's) and a title that names the page, not just the site;
+- no horizontal scrolling on a 320 px phone;
+- every visible control at least 44 × 44 px (links inside running text are exempt, and so
+  are inputs wrapped in a label that is itself big enough).
+
+It runs in Chinese and English, normal and large text (the `django_language` and
+`large_text` cookies a person sets with the switches at the bottom of every page), and one
+of those variants in the dark theme. axe-core comes from the npm registry at the version
+package-lock.json pins (`make test` runs `npm ci`); it is never fetched at run time.
+"""
+
+import io
+import re
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.test import Client
+
+from residents.models import User
+from tests.environment import require
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+NARROWEST_PHONE = {"width": 320, "height": 640}
+PAGES_PER_ROLE = 40
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MIN_TARGET_PX = 44
+TOLERANCE_PX = 0.5  # 2.75rem renders as 44 px, give or take sub-pixel rounding
+
+# The demo world's accounts (grids/demo.py): grid 1 of 幸福里社区.
+ROLES = {
+    "anonymous": None,
+    "resident": "13800010002",
+    "volunteer": "13800010001",
+    "grid worker": "13900001001",
+    "cadre": "13900000001",
+}
+# (language, large text, colour scheme)
+VARIANTS = [
+    ("zh-hans", False, "light"),
+    ("en", False, "light"),
+    ("zh-hans", True, "light"),
+    ("en", True, "dark"),
+]
+
+SKIP_PATH = re.compile(
+    r"^/(admin|api|_allauth|i18n|metrics|healthz|readyz|static|media)(/|$)"
+    r"|/logout/?$"
+    r"|\.(ics|csv|png|svg|jpe?g|pdf|json)$"
+)
+CODE_SEGMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,}$")
+GENERIC_TITLES = {"邻里 · 邻里", "Linli · Linli", "邻里", "Linli", ""}
+
+# One pass over the page in the browser: what the top bar, the width and the controls say.
+PAGE_CHECKS_JS = """
+({minimum, tolerance}) => {
+  const problems = [];
+  // What a tap would open counts too: open every disclosure (menus, composers) first.
+  for (const d of document.querySelectorAll('details')) d.open = true;
+  const h1s = document.querySelectorAll('h1');
+  const visibleH1s = [...h1s].filter(h => h.getClientRects().length > 0);
+  if (h1s.length !== 1) problems.push(['one-h1', `${h1s.length} h1 elements`, [...h1s].map(h => h.textContent.trim()).join(' | ')]);
+  else if (visibleH1s.length !== 1) problems.push(['one-h1', 'the h1 is not visible', '']);
+  const html = document.documentElement;
+  if (html.scrollWidth > window.innerWidth) {
+    // Name the widest element, so the report says what to fix.
+    let widest = null, right = window.innerWidth;
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > right + 0.5 && r.width > 0) { widest = el; right = r.right; }
+    }
+    problems.push(['no-horizontal-scroll', `page is ${html.scrollWidth}px wide at ${window.innerWidth}px`, widest ? describe(widest) : '']);
+  }
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.closest('[hidden], [aria-hidden="true"], template')) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;          // not shown (closed details, sr-only)
+    if (r.right <= 0 || r.bottom <= 0) continue;          // parked off screen (skip link)
+    if (r.width >= minimum - tolerance && r.height >= minimum - tolerance) continue;
+    if (el.matches('a') && !el.matches('.btn, .tabbar a, .topbar-back') && inRunningText(el)) continue;
+    if (el.matches('input, select, textarea')) {
+      const label = el.closest('label') || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
+      if (label && label.contains(el)) {
+        const lr = label.getBoundingClientRect();
+        if (lr.width >= minimum - tolerance && lr.height >= minimum - tolerance) continue;
+      }
+    }
+    problems.push(['target-size', `${Math.round(r.width)}×${Math.round(r.height)}px`, describe(el)]);
+  }
+  return problems;
+
+  function inRunningText(link) {
+    const block = link.closest('p, li, dd, td, th, small, figcaption, blockquote, label');
+    if (!block) return false;
+    const own = link.textContent.replace(/\\s+/g, '');
+    const all = block.textContent.replace(/\\s+/g, '');
+    return all.length > own.length;
+  }
+  function describe(el) {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (el.classList.length) s += '.' + [...el.classList].join('.');
+    const text = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().replace(/\\s+/g, ' ');
+    return text ? `${s} "${text.slice(0, 40)}"` : s;
+  }
+}
+"""
+
+RUN_AXE_JS = """
+async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations'],
+  });
+  return result.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => [v.id, v.impact, v.nodes.slice(0, 5).map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.split('\\n').slice(1, 2).join('').trim() : ''))]);
+}
+"""
+
+LINKS_JS = """
+() => [...document.querySelectorAll('a[href]')]
+  .filter(a => !a.closest('template') && !a.hasAttribute('download'))
+  .map(a => a.href)
+"""
+
+
+def pattern(url: str) -> str:
+    """The page's shape: ids and codes stand for any id or code, query values for any value."""
+    parts = urlsplit(url)
+    segments = [
+        "N" if s.isdigit() else "CODE" if CODE_SEGMENT.match(s) else s
+        for s in parts.path.split("/")
+    ]
+    query = sorted(
+        (k, "N" if v.isdigit() or k in {"cursor", "page", "before", "after", "next"} else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return "/".join(segments) + (f"?{urlencode(query)}" if query else "")
+
+
+def crawlable(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}" != origin:
+        return False
+    return not SKIP_PATH.search(parts.path)
+
+
+def session_cookie(phone: str) -> str:
+    client = Client()
+    client.force_login(User.objects.get(phone=f"+86{phone}"))
+    return client.cookies[django_settings.SESSION_COOKIE_NAME].value
+
+
+def crawl(page, origin: str, role: str, variant: str) -> tuple[list[str], list[str]]:
+    """Visit what `role` can reach from home; return (pages checked, problems found)."""
+    queue, seen, checked, problems = [f"{origin}/"], {pattern(f"{origin}/")}, [], []
+    while queue and len(checked) < PAGES_PER_ROLE:
+        url = queue.pop(0)
+        response = page.goto(url, wait_until="load")
+        path = urlsplit(page.url).path + (f"?{urlsplit(page.url).query}" if urlsplit(page.url).query else "")
+        where = f"[{role} · {variant}] {path}"
+        if response is None:
+            problems.append(f"{where}: no response")
+            continue
+        if response.status >= 400:
+            problems.append(f"{where}: answers {response.status} (linked from a page this role sees)")
+            continue
+        final = pattern(page.url)
+        if final != pattern(url) and final in seen:
+            continue  # a redirect to a page already checked (e.g. the login page)
+        seen.add(final)
+        if not (response.text() or "").lstrip().lower().startswith("<!doctype"):
+            continue  # an htmx fragment, part of a page checked elsewhere
+        checked.append(path)
+
+        title = page.title().strip()
+        if title in GENERIC_TITLES or title.startswith("·"):
+            problems.append(f"{where}: title {title!r} does not name the page")
+        for rule, detail, target in page.evaluate(
+            PAGE_CHECKS_JS, {"minimum": MIN_TARGET_PX, "tolerance": TOLERANCE_PX}
+        ):
+            problems.append(f"{where}: {rule}: {detail} {target}".rstrip())
+        for rule, impact, targets in page.evaluate(RUN_AXE_JS, WCAG_TAGS):
+            problems.append(f"{where}: axe {rule} ({impact}): " + "; ".join(targets))
+
+        for link in page.evaluate(LINKS_JS):
+            link = link.split("#", 1)[0]
+            if not crawlable(link, origin):
+                continue
+            key = pattern(link)
+            if key not in seen:
+                seen.add(key)
+                queue.append(link)
+    return checked, problems
+
+
+@pytest.fixture
+def demo_world(transactional_db):
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo_activities", stdout=io.StringIO())
+
+
+def test_every_page_each_role_reaches_passes_axe_and_the_phone_checks(
+    asgi_server, browser, demo_world
+):
+    require(AXE.exists(), f"axe-core at {AXE} (`make test` runs npm ci; needs npm)")
+    origin = asgi_server
+    host = urlsplit(origin).hostname
+    started = time.monotonic()
+    problems: list[str] = []
+    summary: Counter[str] = Counter()
+    for role, phone in ROLES.items():
+        for language, large, scheme in VARIANTS:
+            variant = f"{language}{' large' if large else ''}{' dark' if scheme == 'dark' else ''}"
+            context = browser.new_context(
+                viewport=NARROWEST_PHONE,
+                is_mobile=True,
+                has_touch=True,
+                locale="zh-CN" if language == "zh-hans" else "en-US",
+                color_scheme=scheme,
+            )
+            context.set_default_timeout(15_000)
+            context.add_init_script(path=str(AXE))
+            cookies = [
+                {"name": "django_language", "value": language, "domain": host, "path": "/"},
+                {"name": "large_text", "value": "1" if large else "0", "domain": host, "path": "/"},
+            ]
+            if phone:
+                cookies.append(
+                    {
+                        "name": django_settings.SESSION_COOKIE_NAME,
+                        "value": session_cookie(phone),
+                        "domain": host,
+                        "path": "/",
+                    }
+                )
+            context.add_cookies(cookies)
+            try:
+                checked, found = crawl(context.new_page(), origin, role, variant)
+            finally:
+                context.close()
+            summary[f"{role} · {variant}"] = len(checked)
+            problems += found
+            if role == "resident" and language == "zh-hans" and not large:
+                print(f"pages a resident reaches: {checked}")
+    print(f"accessibility crawl in {time.monotonic() - started:.0f}s, pages checked per role:")
+    for key, count in summary.items():
+        print(f"  {key}: {count}")
+    for role in ROLES:
+        assert summary[f"{role} · zh-hans"] >= 1, f"the crawl checked no page as {role}"
+    assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
