@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "family.middleware.ActingMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RefuseControlCharactersMiddleware",
     "residents.middleware.ServiceErrorMiddleware",
