@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "mutualaid",
     "activities",
     "family",
+    "today",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "residents.context_processors.display_preferences",
+                "today.context_processors.tab_badges",
             ],
         },
     },

@@ -18,6 +18,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", include("today.urls")),
     path("", include("grids.urls")),
     path("", include("residents.urls")),
     path("mutual-aid/", include("mutualaid.urls")),

@@ -1,0 +1,1 @@
+"""Home is "today": what each person has to do now, read from every app."""
