@@ -66,11 +66,23 @@ class NeedAskForm(CleanTextForm, forms.Form):
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. for my mother, aged 80")}),
     )
     urgent = forms.BooleanField(label=gettext_lazy("It is urgent"), required=False)
+    campaign = forms.TypedChoiceField(
+        label=gettext_lazy("Part of a campaign (optional)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
         self.fields["category"].choices = [(c.pk, c.name) for c in self.categories]
+        if campaigns:
+            self.fields["campaign"].choices = [("", _("No"))] + [(c.pk, c.title) for c in campaigns]
+            self.fields["campaign"].initial = ""
+        else:
+            del self.fields["campaign"]
 
 
 def usual_quantity(category: Category | None) -> int:

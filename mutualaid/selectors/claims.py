@@ -80,3 +80,16 @@ def claim_with_parties(claim_id: int) -> Claim | None:
 
 def claim_messages(claim: Claim) -> QuerySet[ClaimMessage]:
     return ClaimMessage.objects.filter(claim=claim).select_related("author").order_by("id")
+
+
+def helps_for_need(need_id: int) -> list[Claim]:
+    """The live and handed-over claims for a need, oldest first, with their givers: what
+    its page tells the asker ("王阿姨会给您 10 个口罩"). One query on the claims' need."""
+    return list(
+        Claim.objects.filter(
+            need_id=need_id,
+            state__in=[*Claim.LIVE_STATES, Claim.State.HANDED_OVER],
+        )
+        .select_related("offer__giver", "offer__category")
+        .order_by("created_at", "id")
+    )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ServiceError
 from core.throttles import throttle_page
 from mutualaid import permissions
+from mutualaid.forms import quantity_from
 from mutualaid.selectors import claims as selectors
 from mutualaid.services import claims
 
@@ -19,12 +20,12 @@ from mutualaid.services import claims
 @require_POST
 @throttle_page("write")
 def offer_claim(request, offer_id: int):
-    try:
-        quantity = int(request.POST.get("quantity", ""))
-        need_id = int(request.POST["need"]) if request.POST.get("need") else None
-    except ValueError:
+    quantity = quantity_from(request.POST)
+    raw_need = (request.POST.get("need") or "").strip()
+    if quantity is None or (raw_need and not (raw_need.isascii() and raw_need.isdecimal())):
         messages.error(request, _("The quantity must be a whole number of at least 1."))
         return redirect("aid-offer", offer_id=offer_id)
+    need_id = int(raw_need) if raw_need else None
     try:
         claim = claims.claim_request(
             actor=request.user, offer_id=offer_id, quantity=quantity, need_id=need_id
@@ -32,6 +33,18 @@ def offer_claim(request, offer_id: int):
     except ServiceError as error:
         messages.error(request, str(error.message))
         return redirect("aid-offer", offer_id=offer_id)
+    messages.success(
+        request,
+        _(
+            "%(name)s has been asked for %(quantity)s %(unit)s. "
+            "We will let you know when they answer."
+        )
+        % {
+            "name": claim.offer.giver.display_name,
+            "quantity": f"{claim.quantity:,}",
+            "unit": claim.offer.category.unit,
+        },
+    )
     return redirect("aid-claim", claim_id=claim.pk)
 
 

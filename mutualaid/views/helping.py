@@ -16,6 +16,7 @@ from mutualaid import permissions
 from mutualaid.errors import NoHomeGrid
 from mutualaid.forms import NeedAskForm, quantity_chips, quantity_from, usual_quantity
 from mutualaid.models import Urgency
+from mutualaid.selectors import campaigns
 from mutualaid.selectors import needs as selectors
 from mutualaid.selectors.helping import help_prefill, post_to_convert
 from mutualaid.services import helping, needs
@@ -58,7 +59,7 @@ def need_new(request):
     """Ask for help: one tap on a kind (口罩, 药品, …), the quantity is prefilled with what
     neighbours usually ask for, one tap on 发布. A note is optional."""
     try:
-        permissions.home_of(request.user)
+        home = permissions.home_of(request.user)
     except NoHomeGrid as error:
         messages.error(request, str(error.message))
         return redirect("mutualaid")
@@ -75,7 +76,10 @@ def need_new(request):
         quantity = converting["quantity"]
     if chosen is not None:
         initial["category"] = chosen.pk
-    form = NeedAskForm(request.POST or None, initial=initial, categories=categories)
+    running = list(campaigns.campaigns_open_for(grid=home.grid))
+    form = NeedAskForm(
+        request.POST or None, initial=initial, categories=categories, campaigns=running
+    )
     quantity = quantity or usual_quantity(chosen)
     if request.method == "POST":
         quantity = quantity_from(request.POST)
@@ -88,6 +92,7 @@ def need_new(request):
                     quantity=quantity if quantity is not None else 0,
                     description=values["description"],
                     urgency=Urgency.URGENT if values["urgent"] else Urgency.NORMAL,
+                    campaign_id=values.get("campaign"),
                     post_id=_post_id(request.POST.get("post")),
                 )
             except ServiceError as error:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,8 +18,9 @@ from grids import permissions as grid_permissions
 from grids.selectors.places import communities_managed_by, grid_by_id, grids_managed_by
 from mutualaid import permissions
 from mutualaid.errors import NoHomeGrid
+from mutualaid.forms import quantity_chips
 from mutualaid.models import Need, Offer, Urgency
-from mutualaid.selectors import campaigns, claims, matching
+from mutualaid.selectors import campaigns, claims, helping, matching
 from mutualaid.selectors import needs as selectors
 from mutualaid.services import needs
 
@@ -54,6 +56,7 @@ class AskForm(CleanTextForm, forms.Form):
 
 
 class OfferForm(AskForm):
+    category = forms.TypedChoiceField(label=gettext_lazy("What I can give"), coerce=int)
     urgency = None
     handover = forms.ChoiceField(
         label=gettext_lazy("Handover"), choices=Offer.Handover.choices, initial="pickup"
@@ -119,19 +122,42 @@ def index(request):
 @login_required
 def need_detail(request, need_id: int):
     need = permissions.require_visible_need(request.user, selectors.need_by_id(need_id))
-    matches = matching.offers_for_need(need) if need.state in Need.OPEN_STATES else []
-    return render(request, "mutualaid/need.html", {"need": need, "matches": matches})
+    is_open = need.state in Need.OPEN_STATES and need.expires_at > timezone.now()
+    mine = need.requester_id == request.user.pk
+    helps = claims.helps_for_need(need.pk)
+    context = {
+        "need": need,
+        "is_open": is_open,
+        "matches": matching.offers_for_need(need) if is_open and mine else [],
+        "helps": helps if mine else [c for c in helps if c.offer.giver_id == request.user.pk],
+    }
+    if is_open and not mine and not context["helps"]:
+        prefill = helping.help_prefill(request.user, need)
+        context["help"] = prefill
+        context["help_chips"] = quantity_chips(prefill=prefill["prefill"], cap=prefill["cap"])
+    return render(request, "mutualaid/need.html", context)
 
 
 @login_required
 def offer_detail(request, offer_id: int):
     offer = permissions.require_visible_offer(request.user, selectors.offer_by_id(offer_id))
     my_needs = selectors.open_needs_of(request.user, category_id=offer.category_id)
+    if offer.for_need_id is not None:  # promised to one need: only that one may take it
+        my_needs = [n for n in my_needs if n.pk == offer.for_need_id]
     matches = matching.needs_for_offer(offer) if offer.giver_id == request.user.pk else []
+    prefill = helping.claim_prefill(request.user, offer, my_needs)
     return render(
         request,
         "mutualaid/offer.html",
-        {"offer": offer, "my_needs": my_needs, "matches": matches},
+        {
+            "offer": offer,
+            "my_needs": my_needs,
+            "matches": matches,
+            "claim": prefill,
+            "claim_chips": quantity_chips(prefill=prefill["prefill"], cap=prefill["cap"])
+            if prefill["cap"] > 0
+            else [],
+        },
     )
 
 

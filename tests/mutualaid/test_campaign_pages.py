@@ -105,16 +105,10 @@ def test_a_cadre_closes_a_campaign_from_its_page(client, world, masks):
 def test_a_need_joins_a_running_campaign_from_the_ask_form(client, world, masks):
     campaign = start(world, masks)
     client.force_login(world.resident_a)
-    assert 'name="ask-campaign"' in client.get("/mutual-aid/").content.decode()
+    assert 'name="campaign"' in client.get("/mutual-aid/needs/new/").content.decode()
     client.post(
-        "/mutual-aid/",
-        {
-            "form": "ask",
-            "ask-category": masks.pk,
-            "ask-quantity": 5,
-            "ask-urgency": "normal",
-            "ask-campaign": campaign.pk,
-        },
+        "/mutual-aid/needs/new/",
+        {"category": masks.pk, "quantity": "5", "campaign": campaign.pk},
     )
     need = Need.objects.get()
     assert need.campaign == campaign

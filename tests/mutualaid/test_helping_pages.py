@@ -5,7 +5,8 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from mutualaid.models import Category, Need
+from grids.models import Post, PostKind
+from mutualaid.models import Category, Claim, Need
 from mutualaid.services import needs
 from mutualaid.views.helping import told_message
 
@@ -56,3 +57,56 @@ def test_a_quantity_that_is_not_a_number_is_a_message_not_an_error(client, world
         assert gettext("The quantity must be a whole number of at least 1.") in (
             response.content.decode()
         )
+
+
+def test_a_need_page_offers_help_prefilled_with_what_is_missing(client, world, masks):
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=20)
+    client.force_login(world.resident_a2)
+    page = client.get(f"/mutual-aid/needs/{need.pk}/").content.decode()
+    assert f'action="/mutual-aid/needs/{need.pk}/help/"' in page
+    assert 'id="help-q-20" value="20" checked' in page  # "all 20", what is missing
+    assert 'value="50"' not in page  # no chip above what it lacks
+    response = client.post(f"/mutual-aid/needs/{need.pk}/help/", {"quantity": "20"})
+    claim = Claim.objects.get()
+    assert response["Location"] == f"/mutual-aid/claims/{claim.pk}/"
+    assert (claim.quantity, claim.state, claim.receiver) == (20, "accepted", world.resident_a)
+    client.force_login(world.resident_a)
+    page = client.get(f"/mutual-aid/needs/{need.pk}/").content.decode()
+    assert world.resident_a2.display_name in page and claim.handover_code in page
+    assert "help-form" not in page
+
+
+def test_the_offer_page_prefills_my_need_and_the_quantity(client, world, masks):
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=20)
+    offer = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=20)
+    client.force_login(world.resident_a)
+    page = client.get(f"/mutual-aid/offers/{offer.pk}/").content.decode()
+    assert 'id="claim-q-20" value="20" checked' in page
+    assert f'id="claim-need-{need.pk}" value="{need.pk}" checked' in page
+    client.post(f"/mutual-aid/offers/{offer.pk}/claim/", {"quantity": "20", "need": need.pk})
+    claim = Claim.objects.get()
+    assert (claim.quantity, claim.need_id) == (20, need.pk)
+
+
+def test_a_bad_help_quantity_is_a_message_not_an_error(client, world, masks):
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=20)
+    client.force_login(world.resident_a2)
+    response = client.post(f"/mutual-aid/needs/{need.pk}/help/", {"quantity_other": "x"})
+    assert response.status_code == 302 and not Claim.objects.exists()
+    response = client.post(f"/mutual-aid/needs/{need.pk}/help/", {"quantity": "21"})
+    assert response.status_code == 302 and not Claim.objects.exists()
+
+
+def test_converting_a_post_without_a_number_opens_the_ask_page_with_its_words(client, world, masks):
+    post = Post.objects.create(
+        grid=world.grid_a, author=world.resident_a, kind=PostKind.NEED, body="谁家有多余的口罩？"
+    )
+    client.force_login(world.resident_a)
+    response = client.post(f"/mutual-aid/posts/{post.pk}/convert/")
+    assert response["Location"] == f"/mutual-aid/needs/new/?post={post.pk}"
+    page = client.get(response["Location"]).content.decode()
+    assert "谁家有多余的口罩？" in page and f'id="ask-c-masks" value="{masks.pk}"' in page
+    client.post("/mutual-aid/needs/new/", {"category": masks.pk, "quantity": "10", "post": post.pk})
+    need = Need.objects.get()
+    post.refresh_from_db()
+    assert (post.ref_type, post.ref_id, need.quantity) == ("aid.need", need.pk, 10)
