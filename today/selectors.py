@@ -146,9 +146,7 @@ def latest_notice(*, user: User, grid_id: int) -> Post | None:
 def my_open_needs(user: User) -> list[Need]:
     """Needs still waiting for help or for their handover, newest first."""
     return list(
-        Need.objects.filter(
-            requester=user, state__in=[*Need.OPEN_STATES, Need.State.MATCHED]
-        )
+        Need.objects.filter(requester=user, state__in=[*Need.OPEN_STATES, Need.State.MATCHED])
         .select_related("category")
         .order_by("-created_at", "-id")[:MINE_LIMIT]
     )
@@ -472,7 +470,7 @@ def activities_today(community_ids: list[int], *, now: datetime | None = None) -
                 starts_at__gte=start,
                 starts_at__lt=start + timedelta(days=1),
             )
-        ).order_by("starts_at", "id")[:CADRE_LIST_LIMIT * 2]
+        ).order_by("starts_at", "id")[: CADRE_LIST_LIMIT * 2]
     )
 
 

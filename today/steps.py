@@ -30,7 +30,7 @@ class Step:
 
 
 def when_words(moment: datetime, *, now: datetime | None = None) -> str:
-    """"今天 9:00", "明天 14:30", else "12月5日 星期六 9:00": the way a person says it."""
+    """ "今天 9:00", "明天 14:30", else "12月5日 星期六 9:00": the way a person says it."""
     moment = timezone.localtime(moment)
     today = timezone.localtime(now or timezone.now()).date()
     clock = time_format(moment, "G:i")
@@ -46,7 +46,7 @@ def when_words(moment: datetime, *, now: datetime | None = None) -> str:
 
 
 def amount(quantity: int, unit: str, category: str) -> str:
-    """"10 个口罩"."""
+    """ "10 个口罩"."""
     return _("%(quantity)s %(unit)s of %(category)s") % {
         "quantity": quantity,
         "unit": unit,
@@ -138,7 +138,10 @@ def signup_step(signup: SignUp) -> Step:
         )
     what = activity.title
     if signup.participant != "self":
-        what = _("%(title)s, for %(name)s") % {"title": activity.title, "name": signup.participant_name}
+        what = _("%(title)s, for %(name)s") % {
+            "title": activity.title,
+            "name": signup.participant_name,
+        }
     if slot.role:
         what = f"{what} · {slot.role}"
     return Step(what=what, next=text % values, url=reverse("activity", args=[activity.pk]))
