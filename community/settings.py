@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.weixin",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -199,15 +201,22 @@ LOGOUT_REDIRECT_URL = "home"
 # django-allauth: the phone number is the identity; log in by SMS code or password.
 ACCOUNT_ADAPTER = "residents.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone"}
-ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1*"]
+# Sign-up asks for the phone only and verifies it by SMS; the password is optional (the
+# page leaves it out; it can be set later under Me). Listed, so password login stays on.
+ACCOUNT_SIGNUP_FIELDS = ["phone*", "password1"]
 ACCOUNT_SIGNUP_FORM_CLASS = "residents.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_USER_MODEL_EMAIL_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+# "Didn't get it? Send again" on the sign-up code page (spends the verify_phone budget).
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# "Didn't get it? Send again": each resend spends the request_login_code budget
+# (residents.adapter), so the texts a day to one phone stay capped.
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
@@ -222,6 +231,37 @@ ACCOUNT_RATE_LIMITS = {
     "verify_phone": "1/30s/key,3/m/ip",
     "change_phone": "1/m/user",
     "reset_password": "20/m/ip,5/m/key",
+}
+# WeChat one-tap login (allauth's weixin provider, our adapter with its addresses from
+# here): off unless WECHAT_APP_ID and WECHAT_APP_SECRET are set. A first WeChat login is
+# tied to a phone verified by SMS code (residents/wechat), never to a new phoneless account.
+WECHAT_APP_ID = env.str("WECHAT_APP_ID", default="")
+WECHAT_APP_SECRET = env.str("WECHAT_APP_SECRET", default="")
+SOCIALACCOUNT_ADAPTER = "residents.wechat.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "weixin": {
+        "provider_class": "residents.wechat.provider.WechatProvider",
+        # Inside WeChat's browser: the official-account web authorisation, with the profile.
+        "SCOPE": ["snsapi_userinfo"],
+        "AUTHORIZE_URL": env.str(
+            "WECHAT_AUTHORIZE_URL", default="https://open.weixin.qq.com/connect/oauth2/authorize"
+        ),
+        "ACCESS_TOKEN_URL": env.str(
+            "WECHAT_ACCESS_TOKEN_URL", default="https://api.weixin.qq.com/sns/oauth2/access_token"
+        ),
+        "PROFILE_URL": env.str(
+            "WECHAT_PROFILE_URL", default="https://api.weixin.qq.com/sns/userinfo"
+        ),
+        "APPS": (
+            [{"client_id": WECHAT_APP_ID, "secret": WECHAT_APP_SECRET}]
+            if WECHAT_APP_ID and WECHAT_APP_SECRET
+            else []
+        ),
+    }
 }
 # SMS codes as people expect them: six digits.
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}

@@ -1,7 +1,10 @@
 """django-allauth adapter: the phone number is the account."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context, ratelimit
+from allauth.core.exceptions import RateLimited
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from residents.forms import PhoneField
 from residents.models import User
@@ -14,6 +17,28 @@ def default_display_name(phone: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # What the sign-in pages say when something is wrong, in words anyone understands.
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": gettext_lazy(
+            "That code is not right. Please look at the text message and type the 6 digits again."
+        ),
+        "phone_password_mismatch": gettext_lazy(
+            "The mobile number or the password is not right. "
+            "You can also log in with a text message."
+        ),
+        "too_many_login_attempts": gettext_lazy(
+            "Too many tries. For your safety, please wait a while and try again."
+        ),
+        "incorrect_password": gettext_lazy("That password is not right."),
+        "account_inactive": gettext_lazy(
+            "This account cannot be used at the moment. Please ask your grid worker."
+        ),
+        "phone_taken": gettext_lazy("This number already has an account. Please log in instead."),
+        "same_as_current": gettext_lazy("That is the number you have now."),
+        "rate_limited": gettext_lazy("Too many tries. Please wait a minute and try again."),
+    }
+
     def phone_form_field(self, **kwargs):
         return PhoneField(**kwargs)
 
@@ -39,6 +64,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
+        request = context.request
+        # "Send the code again" spends the same per-phone and per-address budget as
+        # asking for a code: the daily cap of texts to one phone holds.
+        resend = request is not None and request.POST.get("action") == "resend"
+        if resend and not ratelimit.consume(
+            request, action="request_login_code", key=phone.lower()
+        ):
+            raise RateLimited
         sms_send(
             phone=phone,
             message=_("[Linli] Your verification code is %(code)s, valid for 5 minutes.")

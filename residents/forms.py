@@ -45,3 +45,36 @@ class SignupForm(CleanTextForm, forms.Form):
 
 class ProfileForm(CleanTextForm, forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=30)
+
+
+class SmsCodeForm(forms.Form):
+    """The 6-digit code from a text message: one big box, filled in from the SMS where
+    the phone offers it."""
+
+    code = forms.CharField(
+        label=_("6-digit code"),
+        max_length=20,
+        error_messages={"required": _("Please type the 6 digits from the text message.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]{6}",
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        digits = "".join(ch for ch in self.cleaned_data["code"] if ch.isdigit())
+        if len(digits) != 6:
+            raise forms.ValidationError(
+                _("The code has 6 digits. Please type all of them."), code="code_length"
+            )
+        return digits
+
+
+class WechatPhoneForm(forms.Form):
+    phone = PhoneField(
+        error_messages={"required": _("Please enter your mobile number.")},
+    )
