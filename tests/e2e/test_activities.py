@@ -82,6 +82,7 @@ def test_a_class_fills_waitlists_promotes_live_and_a_volunteer_checks_in_by_qr(
     # Zhao cancels; Sun's open page shows the place is now theirs, without a reload.
     third.evaluate("window.__sameDocument = true")
     zhao_page = pages[zhao.pk]
+    zhao_page.once("dialog", lambda dialog: dialog.accept())  # "give back the place?"
     zhao_page.locator("#my-signups form[data-cancel] button").click()
     expect(zhao_page.locator("#my-signups [data-signup]")).to_have_count(0)
     mine = third.locator("#my-signups [data-signup]")
