@@ -27,6 +27,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
+from playwright.sync_api import expect
 
 from residents.models import User
 from tests.environment import require
@@ -73,14 +74,17 @@ PAGE_CHECKS_JS = """
   if (h1s.length !== 1) problems.push(['one-h1', `${h1s.length} h1 elements`, [...h1s].map(h => h.textContent.trim()).join(' | ')]);
   else if (visibleH1s.length !== 1) problems.push(['one-h1', 'the h1 is not visible', '']);
   const html = document.documentElement;
-  if (html.scrollWidth > window.innerWidth) {
+  // On a phone the browser zooms out to fit a too-wide page, and innerWidth grows with it;
+  // the layout viewport (clientWidth) stays the phone's width.
+  const width = Math.min(window.innerWidth, html.clientWidth);
+  if (html.scrollWidth > width) {
     // Name the widest element, so the report says what to fix.
-    let widest = null, right = window.innerWidth;
+    let widest = null, right = width;
     for (const el of document.body.querySelectorAll('*')) {
       const r = el.getBoundingClientRect();
       if (r.right > right + 0.5 && r.width > 0) { widest = el; right = r.right; }
     }
-    problems.push(['no-horizontal-scroll', `page is ${html.scrollWidth}px wide at ${window.innerWidth}px`, widest ? describe(widest) : '']);
+    problems.push(['no-horizontal-scroll', `page is ${html.scrollWidth}px wide at ${width}px`, widest ? describe(widest) : '']);
   }
   const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
   for (const el of document.querySelectorAll(selector)) {
@@ -94,7 +98,8 @@ PAGE_CHECKS_JS = """
     if (el.matches('a') && !el.matches('.btn, .tabbar a, .topbar-back') && inRunningText(el)) continue;
     if (el.matches('input, select, textarea')) {
       const label = el.closest('label') || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
-      if (label && label.contains(el)) {
+      // A label that holds the input, or any label of a checkbox or radio, is tapped instead.
+      if (label && (label.contains(el) || el.matches('[type=checkbox], [type=radio]'))) {
         const lr = label.getBoundingClientRect();
         if (lr.width >= minimum - tolerance && lr.height >= minimum - tolerance) continue;
       }
@@ -264,3 +269,60 @@ def test_every_page_each_role_reaches_passes_axe_and_the_phone_checks(
     for role in ROLES:
         assert summary[f"{role} · zh-hans"] >= 1, f"the crawl checked no page as {role}"
     assert not problems, f"{len(problems)} accessibility problems:\n" + "\n".join(problems)
+
+
+def test_language_and_large_text_switch_before_logging_in(asgi_server, page_for):
+    page = page_for()
+    page.goto(f"{asgi_server}/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    prefs = page.get_by_role("contentinfo")
+
+    prefs.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert "/accounts/login/" in page.url
+
+    large = page.get_by_role("contentinfo").get_by_role("button", name="Large text")
+    expect(large).to_have_attribute("aria-pressed", "false")
+    large.click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
+    # 150 % of the browser's 16 px: everything sized in rem grows with it.
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "24px"
+    page.get_by_role("contentinfo").get_by_role("button", name="Large text").click()
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\blarge-text\b"))
+
+    page.get_by_role("contentinfo").get_by_role("button", name="中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+
+def test_a_form_marked_data_confirm_is_sent_only_after_the_person_agrees(asgi_server, page_for):
+    page = page_for()
+    page.goto(f"{asgi_server}/accounts/login/")
+    # A destructive form as the pages write it; here it switches large text so the effect shows.
+    page.evaluate(
+        """() => {
+          const form = document.createElement('form');
+          form.method = 'post';
+          form.action = '/prefs/large-text/';
+          form.dataset.confirm = '真的要切换吗？';
+          const token = document.querySelector('[name=csrfmiddlewaretoken]').cloneNode();
+          const button = Object.assign(document.createElement('button'), {type: 'submit', id: 'risky', textContent: '切换'});
+          form.append(token, button);
+          document.querySelector('main').append(form);
+        }"""
+    )
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.locator("#risky").click()
+    page.wait_for_load_state("load")
+    assert asked == ["真的要切换吗？"]
+    assert not page.evaluate("document.documentElement.classList.contains('large-text')")
+    assert page.locator("#risky").count() == 1  # still the same page: nothing was sent
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#risky").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
