@@ -29,6 +29,7 @@ READ: frozenset[str] = frozenset(
         "notices",
         # mutual aid
         "mutualaid",
+        "aid-need-new",
         "aid-need",
         "aid-offer",
         "aid-claim",
@@ -66,6 +67,8 @@ def _claim_action(request: HttpRequest, match: ResolverMatch) -> str | None:
 # A rule returns the label, or None to refuse this particular write.
 WRITE: dict[str, Callable[[HttpRequest, ResolverMatch], str | None]] = {
     "mutualaid": _aid_index,
+    "aid-need-new": lambda r, m: _("Asked neighbours for help"),
+    "aid-post-convert": lambda r, m: _("Turned a board post into a request for help"),
     "aid-need-cancel": lambda r, m: _("Cancelled a request for help"),
     "aid-offer-claim": lambda r, m: _("Asked for a neighbour's offer"),
     "aid-claim-action": _claim_action,
