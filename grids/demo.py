@@ -291,8 +291,15 @@ def _demo_board(*, community: Community, grid: Grid, cadre: User) -> None:
         title="夏季免费书法班开始报名",
         body="每周六上午九点，社区活动室。老师是退休的王老师，欢迎大人小孩一起来。",
     )
-    need = posts.post_create(
-        actor=members[3], grid=grid, kind=PostKind.NEED, body="家里老人感冒了，谁家有多余的口罩？"
+    # A request for help written on the board before needs were asked in 互助 only: its
+    # author sees "转为互助" on the card.
+    need = posts.card_post_create(
+        actor=members[3],
+        grid=grid,
+        kind=PostKind.NEED,
+        body="家里老人感冒了，谁家有多余的口罩？",
+        ref_type="",
+        ref_id=None,
     )
     posts.comment_create(actor=members[4], post_id=need.pk, body="我家有一盒，晚上给您送过去。")
     posts.reaction_set(actor=members[5], post_id=need.pk, reaction="like")

@@ -77,10 +77,10 @@ class MultipleFileField(forms.FileField):
 class PostForm(CleanTextForm, forms.Form):
     """The composer. Photos are read from request.FILES and checked by the service."""
 
+    # A request for help is asked on the mutual-aid page, so that it is one need seen on
+    # the board and in 互助, not a bare post that 互助 does not know (docs/architecture.md).
     kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=[(PostKind.CHAT, _("Chat")), (PostKind.NEED, _("Need help"))],
-        initial=PostKind.CHAT,
+        choices=[(PostKind.CHAT, _("Chat"))], initial=PostKind.CHAT, widget=forms.HiddenInput
     )
     body = forms.CharField(
         label=_("What would you like to tell your neighbours?"),

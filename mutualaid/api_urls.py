@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutualaid.api import campaigns, claims, needs
+from mutualaid.api import campaigns, claims, helping, needs
 
 urlpatterns = [
     path("categories/", needs.CategoriesView.as_view(), name="api-aid-categories"),
@@ -8,6 +8,28 @@ urlpatterns = [
     path("needs/<int:need_id>/", needs.NeedDetailView.as_view(), name="api-aid-need"),
     path(
         "needs/<int:need_id>/matches/", needs.NeedMatchesView.as_view(), name="api-aid-need-matches"
+    ),
+    path("needs/<int:need_id>/help/", helping.NeedHelpView.as_view(), name="api-aid-need-help"),
+    path(
+        "offers/<int:offer_id>/claim-prefill/",
+        helping.OfferClaimPrefillView.as_view(),
+        name="api-aid-offer-claim-prefill",
+    ),
+    path(
+        "posts/<int:post_id>/convert/",
+        helping.PostConvertView.as_view(),
+        name="api-aid-post-convert",
+    ),
+    path("needs/<int:need_id>/help/", helping.NeedHelpView.as_view(), name="api-aid-need-help"),
+    path(
+        "offers/<int:offer_id>/claim-prefill/",
+        helping.OfferClaimPrefillView.as_view(),
+        name="api-aid-offer-claim-prefill",
+    ),
+    path(
+        "posts/<int:post_id>/convert/",
+        helping.PostConvertView.as_view(),
+        name="api-aid-post-convert",
     ),
     path("needs/<int:need_id>/cancel/", needs.NeedCancelView.as_view(), name="api-aid-need-cancel"),
     path("offers/", needs.OffersView.as_view(), name="api-aid-offers"),

@@ -319,3 +319,70 @@ class CampaignDetailSerializer(serializers.Serializer):
     campaign = CampaignSerializer()
     dashboard = DashboardSerializer()
     can_manage = serializers.BooleanField()
+
+
+# Help in three taps: "我来帮忙" on a need, "我要" on an offer, "转为互助" for a board post.
+
+
+class HelpCreateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=100_000, help_text="How much to give; at most what it lacks."
+    )
+    handover = serializers.ChoiceField(
+        choices=Offer.Handover.choices,
+        default=Offer.Handover.DELIVERY,
+        help_text="How it gets there: the giver brings it (default) or it is picked up.",
+    )
+
+
+class HelpPrefillSerializer(serializers.Serializer):
+    lacking = serializers.IntegerField(min_value=0, help_text="What the need still lacks.")
+    cap = serializers.IntegerField(
+        min_value=0,
+        help_text="The most the viewer may give: what it lacks, or less when their open "
+        "offer of this kind has less left.",
+    )
+    quantity = serializers.IntegerField(min_value=0, help_text="The amount to prefill.")
+    chips = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), help_text="Amounts to offer as chips."
+    )
+    from_offer = serializers.IntegerField(
+        allow_null=True, help_text="The viewer's open offer the help comes from; null: a new one."
+    )
+
+
+class ClaimPrefillSerializer(serializers.Serializer):
+    need = serializers.IntegerField(
+        allow_null=True,
+        help_text="The viewer's need to preselect (their only matching one, else the one "
+        "lacking most); null: just for themselves.",
+    )
+    needs = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The viewer's open needs this offer can serve."
+    )
+    quantity = serializers.IntegerField(
+        min_value=0, help_text="min(what the chosen need lacks, what is left)."
+    )
+    cap = serializers.IntegerField(min_value=0, help_text="What the offer has left.")
+    chips = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), help_text="Amounts to offer as chips."
+    )
+
+
+class PostConvertSerializer(serializers.Serializer):
+    category = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The kind of help; left out: the one the post's words name.",
+    )
+    quantity = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=100_000,
+        help_text="How many; left out: the number the post's words name.",
+    )

@@ -198,7 +198,12 @@ class PostSerializer(serializers.ModelSerializer):
 
 
 class PostCreateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[PostKind.CHAT, PostKind.NEED], default=PostKind.CHAT)
+    kind = serializers.ChoiceField(
+        choices=[PostKind.CHAT],
+        default=PostKind.CHAT,
+        help_text="Only chat: needs are asked through POST /api/v1/aid/needs/, their card "
+        "is made there.",
+    )
     body = serializers.CharField(max_length=POST_MAX_CHARS, allow_blank=True, default="")
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 

@@ -32,7 +32,9 @@ from grids.serializers.board import CommentSerializer, PostSerializer
 from residents.events import user_event_send_on_commit
 from residents.models import User
 
-WRITABLE_KINDS = (PostKind.CHAT, PostKind.NEED)
+# Needs and offers are mutual aid's cards (ref_type set): a bare "need help" post would be
+# a request that 互助 does not know, so none is written any more (docs/architecture.md).
+WRITABLE_KINDS = (PostKind.CHAT,)
 
 
 def post_payload(post_id: int) -> dict:
@@ -62,7 +64,7 @@ def post_create(
     holds no locks); files of a post that then fails are deleted again.
     """
     permissions.require_view_grid(actor, grid)
-    if kind not in WRITABLE_KINDS and not (kind == PostKind.OFFER and ref_type):
+    if kind not in WRITABLE_KINDS and not (kind in (PostKind.NEED, PostKind.OFFER) and ref_type):
         raise PostInvalid(_("Choose what kind of post this is."))
     body = _clean_text(body, limit=Post._meta.get_field("body").max_length, error=PostInvalid)
     if len(photos) > MAX_PHOTOS_PER_POST:

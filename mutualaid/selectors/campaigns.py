@@ -77,10 +77,16 @@ class Dashboard:
 
     @property
     def progress(self) -> int | None:
-        """Percent of the target handed over (capped at 100), or None without a target."""
+        """Percent of the target handed over, or None without a target. Never 0 once
+        something was handed over (20 of 10,000 masks is 1%, not 0%), and never 100
+        before the target is reached."""
         if not self.target:
             return None
-        return min(100, self.handed_over * 100 // self.target)
+        if self.handed_over >= self.target:
+            return 100
+        if self.handed_over <= 0:
+            return 0
+        return min(99, max(1, self.handed_over * 100 // self.target))
 
     @property
     def urgent_by_grid(self) -> list[GridFigure]:

@@ -128,19 +128,24 @@ def need_create(
     return need
 
 
-def need_from_post(*, actor: User, post_id: int) -> Need | None:
-    """ "转为互助": the author's bare board post asking for help becomes a need, its card the
-    same post. Made at once when the post names a kind and a number ("需要20个口罩");
-    None when it does not, and the ask page is shown prefilled from it instead."""
+def need_from_post(
+    *, actor: User, post_id: int, category_id: int | None = None, quantity: int | None = None
+) -> Need | None:
+    """转为互助: the author's bare board post asking for help becomes a need, its card the
+    same post. The kind and the number are the ones given, else the ones the post's words
+    name ("需要20个口罩"); None when neither says them (the ask page is then shown
+    prefilled from the post)."""
     found = post_to_convert(actor, post_id)
     if found is None:
         raise AidInvalid(_("Only your own request for help on the board can be turned into this."))
-    if found["category"] is None or found["quantity"] is None:
+    category_id = category_id or (found["category"].pk if found["category"] else None)
+    quantity = quantity or found["quantity"]
+    if category_id is None or quantity is None:
         return None
     return need_create(
         actor=actor,
-        category_id=found["category"].pk,
-        quantity=found["quantity"],
+        category_id=category_id,
+        quantity=quantity,
         description=found["note"],
         post_id=post_id,
     )

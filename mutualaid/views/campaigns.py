@@ -34,8 +34,18 @@ class CampaignForm(CleanTextForm, forms.Form):
     categories = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Kinds of help"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Where"),
+        choices=[
+            ("community", gettext_lazy("The whole community")),
+            ("grids", gettext_lazy("Choose grids")),
+        ],
+        initial="community",
+        required=False,
+        widget=forms.RadioSelect,
+    )
     grids = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Grids (none chosen: the whole community)"),
+        label=gettext_lazy("Which grids"),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -64,6 +74,41 @@ class CampaignForm(CleanTextForm, forms.Form):
                 "ends_at", timezone.localtime(timezone.now() + timedelta(days=14))
             )
 
+    def clean(self):
+        values = super().clean()
+        scope = values.get("scope") or ("grids" if values.get("grids") else "community")
+        if scope == "grids" and not values.get("grids") and "grids" not in self.errors:
+            self.add_error("grids", _("Choose at least one grid, or the whole community."))
+        if scope != "grids":
+            values["grids"] = []
+        return values
+
+
+# Presets a cadre starts from in one tap: the campaign the articles tell of first.
+PRESETS = {
+    "masks": {
+        "title": gettext_lazy("Mask aid"),
+        "description": gettext_lazy(
+            "Neighbours short of masks ask; neighbours with masks to spare give them nearby."
+        ),
+        "category": "masks",
+        "target_quantity": 10_000,
+    },
+}
+
+
+def preset_initial(name: str) -> dict:
+    preset = PRESETS.get(name)
+    if preset is None:
+        return {}
+    category = needs.categories().filter(slug=preset["category"]).first()
+    return {
+        "title": str(preset["title"]),
+        "description": str(preset["description"]),
+        "categories": [category.pk] if category else [],
+        "target_quantity": preset["target_quantity"],
+    }
+
 
 @login_required
 def campaign_list(request):
@@ -86,7 +131,11 @@ def campaign_new(request):
             {"message": _("Only the community's cadres can run campaigns.")},
             status=403,
         )
-    form = CampaignForm(request.POST or None, communities=communities)
+    form = CampaignForm(
+        request.POST or None,
+        communities=communities,
+        initial=preset_initial(request.GET.get("preset", "")),
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -107,7 +156,12 @@ def campaign_new(request):
             else:
                 return redirect("aid-campaign", campaign_id=campaign.pk)
         status = 400
-    return render(request, "mutualaid/campaign_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "mutualaid/campaign_form.html",
+        {"form": form, "presets": PRESETS, "preset": request.GET.get("preset", "")},
+        status=status,
+    )
 
 
 @login_required

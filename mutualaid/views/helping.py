@@ -115,7 +115,7 @@ def _post_id(raw: str | None) -> int | None:
 @require_POST
 @throttle_page("write")
 def need_help(request, need_id: int):
-    """ "我来帮忙": the help exists at once, agreed by the giver; the page then says who
+    """我来帮忙: the help exists at once, agreed by the giver; the page then says who
     hears of it and what to do when the two meet."""
     quantity = quantity_from(request.POST)
     try:
@@ -148,7 +148,7 @@ def need_help(request, need_id: int):
 @require_POST
 @throttle_page("write")
 def post_convert(request, post_id: int):
-    """ "转为互助" on the author's own board post asking for help: when the post names a
+    """转为互助 on the author's own board post asking for help: when the post names a
     kind and a number, the need is made at once from it; otherwise the ask page opens with
     the post's words as the note and the kind and number still to choose."""
     try:

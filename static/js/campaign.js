@@ -58,6 +58,7 @@
       progress.value = snapshot.progress;
       progress.textContent = snapshot.progress + "%";
       setText("progress-text", String(snapshot.progress));
+      setText("progress-done", grouped(snapshot.handed_over));
     }
     fillList(document.getElementById("urgent-by-grid"), snapshot.urgent_by_grid, function (g) {
       var li = cell(g.name, grouped(g.open_urgent));

@@ -507,8 +507,13 @@ def test_following_next_walks_every_post_exactly_once(world):
 def mixed_board(world) -> dict[str, int]:
     made = {
         "chat": posts.post_create(actor=world.resident_a, grid=world.grid_a, body="楼下快递柜坏了"),
-        "need": posts.post_create(
-            actor=world.resident_a2, grid=world.grid_a, kind=PostKind.NEED, body="求借一把梯子"
+        "need": posts.card_post_create(  # a request for help from before 互助 owned them
+            actor=world.resident_a2,
+            grid=world.grid_a,
+            kind=PostKind.NEED,
+            body="求借一把梯子",
+            ref_type="",
+            ref_id=None,
         ),
         "photo": posts.post_create(
             actor=world.resident_a2, grid=world.grid_a, body="晒晒阳台的花", photos=[png()]

@@ -52,11 +52,11 @@ def test_other_peoples_boards_do_not_exist_for_them(client, world, who):
 def test_posting_with_a_photo_from_the_page(client, world):
     response = logged_in(client, world.resident_a).post(
         f"/grids/{world.grid_a.pk}/board/",
-        {"kind": "need", "body": "需要一把梯子", "photos": [jpeg()]},
+        {"kind": "chat", "body": "需要一把梯子", "photos": [jpeg()]},
     )
     assert response.status_code == 302
     post = Post.objects.get()
-    assert (post.kind, post.body, post.photo_count) == ("need", "需要一把梯子", 1)
+    assert (post.kind, post.body, post.photo_count) == ("chat", "需要一把梯子", 1)
 
 
 def test_an_empty_post_shows_the_reason_in_chinese(client, world):

@@ -1,5 +1,6 @@
 """Campaign pages, and the grid worker's list of urgent needs still waiting."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from core.models import AccessLog
 from mutualaid.models import Campaign, Category, Need
-from mutualaid.services import campaigns, claims, needs
+from mutualaid.services import campaigns, claims, helping, needs
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_residents_follow_a_campaign_but_cannot_start_or_close_one(client, world
     assert "/mutual-aid/campaigns/new/" not in tab
     page = client.get(f"/mutual-aid/campaigns/{campaign.pk}/").content.decode()
     assert f'id="handed-{masks.pk}">12,430</strong>' in page
-    assert 'id="progress-text">62</strong>' in page and 'id="campaign-close"' not in page
+    assert 'id="progress-text">62</span>' in page and 'id="campaign-close"' not in page
     assert client.get("/mutual-aid/campaigns/new/").status_code == 403
     client.post(f"/mutual-aid/campaigns/{campaign.pk}/close/")
     campaign.refresh_from_db()
@@ -147,3 +148,38 @@ def test_only_the_grids_staff_open_its_urgent_list(client, world):
     assert client.get(f"/mutual-aid/grids/{world.grid_a.pk}/urgent/").status_code == 404
     client.force_login(world.cadre_east)
     assert client.get(f"/mutual-aid/grids/{world.grid_a.pk}/urgent/").status_code == 200
+
+
+def test_the_mask_aid_preset_fills_the_form(client, world, masks):
+    client.force_login(world.cadre_east)
+    page = client.get("/mutual-aid/campaigns/new/?preset=masks").content.decode()
+    assert 'value="10000"' in page
+    assert re.search(rf'name="categories" value="{masks.pk}"[^>]* checked', page)
+
+
+def test_the_whole_community_is_the_default_and_chosen_grids_are_dropped(client, world, masks):
+    client.force_login(world.cadre_east)
+    form = {
+        "community": world.east.pk,
+        "title": "口罩援助",
+        "categories": [masks.pk],
+        "grids": [world.grid_a.pk],
+        "scope": "community",
+        "ends_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    client.post("/mutual-aid/campaigns/new/", form)
+    assert list(Campaign.objects.get().grids.all()) == []
+    refused = client.post("/mutual-aid/campaigns/new/", {**form, "scope": "grids", "grids": []})
+    assert refused.status_code == 400 and Campaign.objects.count() == 1
+
+
+def test_twenty_of_ten_thousand_shows_as_given_out_and_not_zero_percent(client, world, masks):
+    campaign = start(world, masks)
+    Campaign.objects.filter(pk=campaign.pk).update(target_quantity=10_000)
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=20)
+    claim = helping.need_help(actor=world.resident_a2, need_id=need.pk, quantity=20)
+    claims.claim_confirm(actor=world.resident_a2, claim_id=claim.pk, code=claim.handover_code)
+    client.force_login(world.resident_a)
+    page = client.get(f"/mutual-aid/campaigns/{campaign.pk}/").content.decode()
+    assert 'id="progress-done">20</strong> / 10,000' in page
+    assert 'id="progress-text">1</span>%' in page and 'value="1"' in page

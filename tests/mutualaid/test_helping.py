@@ -4,7 +4,7 @@ board post asking for help turned into a need ("转为互助")."""
 import pytest
 
 from grids.models import Post, PostKind
-from grids.services.posts import post_create
+from grids.services.posts import card_post_create
 from mutualaid.errors import AidInvalid, ClaimOverQuantity, NeedOverQuantity, TransitionRefused
 from mutualaid.models import Category, Claim, Need, Offer
 from mutualaid.selectors import helping as prefills
@@ -17,6 +17,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def masks(db):
     return Category.objects.get(slug="masks")
+
+
+def bare_need_post(world, body: str) -> Post:
+    """A request for help written on the board before needs were asked in 互助 only."""
+    return card_post_create(
+        actor=world.resident_a,
+        grid=world.grid_a,
+        kind=PostKind.NEED,
+        body=body,
+        ref_type="",
+        ref_id=None,
+    )
 
 
 def ask(world, masks, quantity=20):
@@ -104,9 +116,7 @@ def test_the_claim_form_prefills_my_one_matching_need_and_what_it_lacks(world, m
 
 
 def test_a_board_post_naming_a_kind_and_a_number_becomes_a_need_with_the_same_card(world, masks):
-    post = post_create(
-        actor=world.resident_a, grid=world.grid_a, kind=PostKind.NEED, body="家里需要20个口罩"
-    )
+    post = bare_need_post(world, body="家里需要20个口罩")
     need = needs.need_from_post(actor=world.resident_a, post_id=post.pk)
     assert (need.category, need.quantity, need.requester) == (masks, 20, world.resident_a)
     post.refresh_from_db()
@@ -115,9 +125,7 @@ def test_a_board_post_naming_a_kind_and_a_number_becomes_a_need_with_the_same_ca
 
 
 def test_a_post_without_a_number_opens_the_ask_page_prefilled_instead(world, masks):
-    post = post_create(
-        actor=world.resident_a, grid=world.grid_a, kind=PostKind.NEED, body="谁家有多余的口罩？"
-    )
+    post = bare_need_post(world, body="谁家有多余的口罩？")
     assert needs.need_from_post(actor=world.resident_a, post_id=post.pk) is None
     found = prefills.post_to_convert(world.resident_a, post.pk)
     assert found["category"] == masks and found["quantity"] is None
@@ -125,11 +133,26 @@ def test_a_post_without_a_number_opens_the_ask_page_prefilled_instead(world, mas
 
 
 def test_only_the_author_can_turn_a_post_into_a_need(world, masks):
-    post = post_create(
-        actor=world.resident_a, grid=world.grid_a, kind=PostKind.NEED, body="需要20个口罩"
-    )
+    post = bare_need_post(world, body="需要20个口罩")
     with pytest.raises(AidInvalid):
         needs.need_from_post(actor=world.resident_a2, post_id=post.pk)
     needs.need_from_post(actor=world.resident_a, post_id=post.pk)
     with pytest.raises(AidInvalid):  # already a need
         needs.need_from_post(actor=world.resident_a, post_id=post.pk)
+
+
+def test_the_board_composer_no_longer_writes_a_bare_request_for_help(client, world):
+    client.force_login(world.resident_a)
+    client.post(f"/grids/{world.grid_a.pk}/board/", {"kind": "need", "body": "需要口罩"})
+    assert not Post.objects.filter(kind=PostKind.NEED, ref_type="").exists()
+    page = client.get(f"/grids/{world.grid_a.pk}/board/").content.decode()
+    assert 'href="/mutual-aid/needs/new/"' in page
+
+
+def test_the_author_of_a_bare_request_sees_turn_into_mutual_aid_on_its_card(client, world):
+    post = bare_need_post(world, body="谁家有多余的口罩？")
+    action = f'action="/mutual-aid/posts/{post.pk}/convert/"'
+    client.force_login(world.resident_a)
+    assert action in client.get(f"/grids/{world.grid_a.pk}/board/").content.decode()
+    client.force_login(world.resident_a2)
+    assert action not in client.get(f"/grids/{world.grid_a.pk}/board/").content.decode()

@@ -1,4 +1,4 @@
-""" "我来帮忙" under real concurrent transactions on PostgreSQL: a need is never matched
+"""我来帮忙 under real concurrent transactions on PostgreSQL: a need is never matched
 beyond its quantity, nor a giver's offer promised beyond what it has."""
 
 import pytest
