@@ -7,6 +7,7 @@ DJANGO_ENV=production for production-safe settings (HTTPS only, DEBUG off).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -263,6 +264,11 @@ SOCIALACCOUNT_PROVIDERS = {
         ),
     }
 }
+WECHAT_FORM_ACTION = (
+    ["{0.scheme}://{0.netloc}".format(urlsplit(SOCIALACCOUNT_PROVIDERS["weixin"]["AUTHORIZE_URL"]))]
+    if SOCIALACCOUNT_PROVIDERS["weixin"]["APPS"]
+    else []
+)
 # SMS codes as people expect them: six digits.
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 HEADLESS_CLIENTS = ("app",)
@@ -410,7 +416,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Plus WeChat's authorisation page when WeChat login is on: the 微信一键登录 form
+        # posts to us and we redirect there, which form-action governs too.
+        "form-action": [SELF, *WECHAT_FORM_ACTION],
         "frame-ancestors": [NONE],
     }
 }

@@ -47,6 +47,21 @@ class WechatStandIn:
             "APPS": [{"client_id": self.app_id, "secret": self.secret}],
         }
 
+    def configure(self, settings) -> None:
+        """Point the site at this stand-in, as WECHAT_* environment variables would: the
+        provider's addresses and app, and the authorisation page's origin allowed as a
+        form target (CSP form-action), which community/settings.py derives the same way."""
+        settings.SOCIALACCOUNT_PROVIDERS = {"weixin": self.provider_settings()}
+        policy = settings.CONTENT_SECURITY_POLICY
+        directives = policy["DIRECTIVES"]
+        settings.CONTENT_SECURITY_POLICY = {
+            **policy,
+            "DIRECTIVES": {
+                **directives,
+                "form-action": [*directives["form-action"], self.base_url],
+            },
+        }
+
     # --- the server ---------------------------------------------------------------------
 
     def start(self) -> WechatStandIn:

@@ -269,7 +269,8 @@ def page_for(browser, request, tmp_path) -> Iterator[Callable[..., object]]:
 
 
 def _log_in(page, base_url: str, phone: str, password: str, *, next_path: str = "") -> None:
-    """Log in through the real allauth page with mobile number and password.
+    """Log in through the real allauth page with mobile number and password (the page's
+    second way, after the SMS code).
 
     When the page is already on the login form (sent there by a `?next=`), it logs in
     right there; otherwise it opens /accounts/login/ first.
@@ -277,6 +278,10 @@ def _log_in(page, base_url: str, phone: str, password: str, *, next_path: str = 
     if "/accounts/login/" not in page.url:
         suffix = f"?next={next_path}" if next_path else ""
         page.goto(f"{base_url}/accounts/login/{suffix}")
+    # Password login is the second way on the page, folded under a summary: unfold it.
+    folded = page.locator("details:not([open])").filter(has=page.locator("#id_login"))
+    if folded.count():
+        folded.locator("summary").click()
     form = page.locator("form").filter(has=page.locator("#id_login"))
     form.locator("#id_login").fill(phone)
     form.locator("#id_password").fill(password)

@@ -19,7 +19,7 @@ WECHAT_UA = "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessen
 @pytest.fixture
 def wechat(settings):
     standin = WechatStandIn().start()
-    settings.SOCIALACCOUNT_PROVIDERS = {"weixin": standin.provider_settings()}
+    standin.configure(settings)
     yield standin
     standin.stop()
 
