@@ -30,7 +30,7 @@ from residents.consumers import MeConsumer
 from residents.events import ME_STREAM, user_event_send_on_commit, users_event_send_on_commit
 
 CONSUMERS = (BoardConsumer, MeConsumer, ActivityConsumer, CampaignConsumer)
-APPS = ("core", "residents", "grids", "points", "mutualaid", "activities")
+APPS = ("core", "residents", "grids", "points", "mutualaid", "activities", "family")
 # Messages consumers receive from the channel layer (each names a consumer handler),
 # never sent to a client: not events.
 CHANNEL_LAYER_MESSAGES = {
