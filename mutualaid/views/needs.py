@@ -18,7 +18,7 @@ from grids import permissions as grid_permissions
 from grids.selectors.places import communities_managed_by, grid_by_id, grids_managed_by
 from mutualaid import permissions
 from mutualaid.errors import NoHomeGrid
-from mutualaid.forms import quantity_chips
+from mutualaid.forms import quantity_chips, quantity_from
 from mutualaid.models import Need, Offer, Urgency
 from mutualaid.selectors import campaigns, claims, helping, matching
 from mutualaid.selectors import needs as selectors
@@ -79,7 +79,9 @@ def index(request):
     kind = request.POST.get("form")
     running = list(campaigns.campaigns_open_for(grid=home.grid))
     ask = AskForm(request.POST if kind == "ask" else None, prefix="ask", campaigns=running)
-    give = OfferForm(request.POST if kind == "offer" else None, prefix="offer", campaigns=running)
+    give = OfferForm(
+        _with_chips(request.POST) if kind == "offer" else None, prefix="offer", campaigns=running
+    )
     if request.method == "POST":
         form = ask if kind == "ask" else give
         if form.is_valid():
@@ -107,6 +109,7 @@ def index(request):
             except ServiceError as error:
                 form.add_error(None, str(error.message))
     context = {
+        "offer_chips": quantity_chips(prefill=quantity_from(request.POST, "offer-quantity")),
         "needs": list(selectors.needs_nearby(viewer=request.user, community_id=community_id)[:30]),
         "offers": list(
             selectors.offers_nearby(viewer=request.user, community_id=community_id)[:30]
@@ -117,6 +120,14 @@ def index(request):
         **followed,
     }
     return render(request, "mutualaid/index.html", context)
+
+
+def _with_chips(data):
+    """The offer form's quantity comes from chips or the "other amount" box beside them."""
+    data = data.copy()
+    quantity = quantity_from(data, "offer-quantity")
+    data["offer-quantity"] = "" if quantity is None else str(quantity)
+    return data
 
 
 @login_required

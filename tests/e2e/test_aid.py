@@ -91,6 +91,10 @@ def test_a_neighbour_helps_straight_from_a_need_and_the_asker_sees_who_comes_liv
     _, alice, bob = building
     masks = Category.objects.get(slug="masks")
     need = server_side(needs.need_create, actor=alice, category_id=masks.pk, quantity=20)
+    alice_page = page_for()
+    log_in(alice_page, asgi_server, alice.national_phone, PASSWORD)
+    alice_page.goto(f"{asgi_server}/mutual-aid/needs/{need.pk}/")
+    expect(alice_page.locator("#need-live")).to_be_hidden()
 
     bob_page = page_for()
     log_in(bob_page, asgi_server, bob.national_phone, PASSWORD)
@@ -102,9 +106,10 @@ def test_a_neighbour_helps_straight_from_a_need_and_the_asker_sees_who_comes_liv
     expect(bob_page.locator("#claim-state")).to_have_attribute("data-state", "accepted")
     expect(bob_page.locator("#contact")).to_contain_text(alice.national_phone)
 
-    alice_page = page_for()
-    log_in(alice_page, asgi_server, alice.national_phone, PASSWORD)
-    alice_page.goto(f"{asgi_server}/mutual-aid/needs/{need.pk}/")
+    # Alice's open page says it at once, without a reload; after one, who and her code.
+    expect(alice_page.locator("#need-live")).to_contain_text("孙师傅")
+    expect(alice_page.locator("#need-live")).to_contain_text("10")
+    alice_page.reload()
     helps = alice_page.locator("#helps-h + ul")
     expect(helps).to_contain_text("孙师傅")
     claim = Claim.objects.get(need=need)

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from grids.models import Post, PostKind
-from mutualaid.models import Category, Claim, Need
+from mutualaid.models import Category, Claim, Need, Offer
 from mutualaid.services import needs
 from mutualaid.views.helping import told_message
 
@@ -110,3 +110,13 @@ def test_converting_a_post_without_a_number_opens_the_ask_page_with_its_words(cl
     need = Need.objects.get()
     post.refresh_from_db()
     assert (post.ref_type, post.ref_id, need.quantity) == ("aid.need", need.pk, 10)
+
+
+def test_offering_from_the_tab_takes_the_quantity_from_chips_or_the_box(client, world, masks):
+    client.force_login(world.resident_a2)
+    page = client.get("/mutual-aid/").content.decode()
+    assert 'name="offer-quantity" id="offer-q-20"' in page and 'name="offer-quantity_other"' in page
+    form = {"form": "offer", "offer-category": masks.pk, "offer-handover": "pickup"}
+    client.post("/mutual-aid/", {**form, "offer-quantity": "20"})
+    client.post("/mutual-aid/", {**form, "offer-quantity": "20", "offer-quantity_other": "35"})
+    assert sorted(Offer.objects.values_list("quantity", flat=True)) == [20, 35]
