@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from residents.phones import national_number
 
@@ -13,3 +15,9 @@ def phone_spaced(phone: str) -> str:
     if len(digits) == 11 and digits.isdigit():
         return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
     return digits
+
+
+@register.simple_tag
+def phone_nowrap(phone: str) -> SafeString:
+    """The spaced number kept on one line, e.g. in "we have sent a code to 138 1234 5678"."""
+    return format_html('<strong class="phone">{}</strong>', phone_spaced(phone))

@@ -84,7 +84,8 @@ def test_the_code_page_names_the_number_as_people_read_it(client, world):
     html = client.get(response["Location"]).content.decode()
     spaced = world.resident_a.national_phone
     spaced = f"{spaced[:3]} {spaced[3:7]} {spaced[7:]}"
-    assert t("We have sent a 6-digit code to %(phone)s.") % {"phone": spaced} in html
+    sent = t("We have sent a 6-digit code to %(phone)s.")
+    assert sent % {"phone": f'<strong class="phone">{spaced}</strong>'} in html
     assert "+86" not in html
     assert 'autocomplete="one-time-code"' in html and 'inputmode="numeric"' in html
     assert t("Send the code again") in html
