@@ -75,6 +75,7 @@ def test_a_photo_post_and_a_pinned_notice_arrive_live(
     cadre_page.goto(f"{asgi_server}/communities/{grid.community_id}/notices/")
     cadre_page.get_by_label("标题").fill("周六上午免费书法班")
     cadre_page.get_by_label("正文").fill("地点：社区活动室。请提前报名。")
+    cadre_page.locator('label[for="id_scope_1"]').click()  # 选择网格: the grid boxes show
     cadre_page.get_by_label(grid.name).check()
     cadre_page.get_by_role("button", name="发布", exact=True).click()
     expect(cadre_page).to_have_url(re.compile(r"/notices/\d+/receipts/$"))
