@@ -89,3 +89,80 @@ def test_a_daughter_acts_for_her_mother_who_sees_it_and_ends_it(
     page.goto(f"{asgi_server}/mutual-aid/")
     expect(page.locator(".acting-banner")).to_have_count(0)
     assert page.goto(f"{asgi_server}/me/").status == 200
+
+
+@pytest.mark.parametrize("language,large", [("zh-hans", False), ("en", True)])
+def test_the_family_pages_and_the_banner_pass_axe_and_the_phone_checks(
+    asgi_server, browser, family, server_side, language, large
+):
+    """The crawl reaches family help from 我的; this also checks the pages it cannot reach
+    by a GET link: a code page, the staff page with an ask waiting, the banner."""
+    from django.conf import settings
+    from django.test import Client
+
+    from family import services
+    from tests.e2e.test_accessibility import (
+        AXE,
+        MIN_TARGET_PX,
+        NARROWEST_PHONE,
+        PAGE_CHECKS_JS,
+        RUN_AXE_JS,
+        TOLERANCE_PX,
+        WCAG_TAGS,
+    )
+    from tests.environment import require
+    from tests.factories import make_grid_worker
+
+    require(AXE.exists(), f"axe-core at {AXE} (`make test` runs npm ci; needs npm)")
+    mother, daughter = family
+    worker = make_grid_worker(mother.memberships.get().grid, display_name="网格员")
+    son = UserFactory(display_name="小李")
+    asked = server_side(services.proxy_request_create, agent=daughter, phone=mother.phone)
+    server_side(services.proxy_request_create, agent=son, phone=mother.phone)
+    grant = server_side(services.proxy_request_approve, actor=mother, request_id=asked.pk)
+    server_side(services.proxy_action_record, grant=grant, label="发布了求助")
+    son_ask = server_side(services.proxy_request_create, agent=son, phone="13900000001")
+
+    def visit(user, paths, *, acting=None):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        if acting is not None:
+            session = client.session
+            session["family_acting"] = acting
+            session.save()
+        context = browser.new_context(viewport=NARROWEST_PHONE, is_mobile=True, has_touch=True)
+        context.add_init_script(path=str(AXE))
+        host = asgi_server.split("//")[1].split(":")[0]
+        cookies = [
+            {"name": "django_language", "value": language, "domain": host, "path": "/"},
+            {"name": "large_text", "value": "1" if large else "0", "domain": host, "path": "/"},
+        ]
+        if user is not None:
+            name = settings.SESSION_COOKIE_NAME
+            cookies.append(
+                {"name": name, "value": client.cookies[name].value, "domain": host, "path": "/"}
+            )
+        context.add_cookies(cookies)
+        problems = []
+        try:
+            page = context.new_page()
+            for path in paths:
+                response = page.goto(f"{asgi_server}{path}")
+                # While acting, "Me" is refused: that page (403) is checked too.
+                assert response.status < 400 or acting is not None, (path, response.status)
+                assert page.locator(".acting-banner").count() == (1 if acting else 0)
+                found = page.evaluate(
+                    PAGE_CHECKS_JS, {"minimum": MIN_TARGET_PX, "tolerance": TOLERANCE_PX}
+                ) + page.evaluate(RUN_AXE_JS, WCAG_TAGS)
+                problems += [f"{path}: {p}" for p in found]
+        finally:
+            context.close()
+        return problems
+
+    problems = visit(None, ["/family/help/"])
+    problems += visit(mother, ["/family/"])
+    problems += visit(son, ["/family/", "/family/ask/", f"/family/requests/{son_ask.pk}/"])
+    problems += visit(worker, ["/family/staff/"])
+    problems += visit(daughter, ["/mutual-aid/needs/new/", "/me/"], acting=grant.pk)
+    assert not problems, "\n".join(map(str, problems))
