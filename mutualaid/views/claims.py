@@ -22,7 +22,8 @@ from mutualaid.services import claims
 def offer_claim(request, offer_id: int):
     quantity = quantity_from(request.POST)
     raw_need = (request.POST.get("need") or "").strip()
-    if quantity is None or (raw_need and not (raw_need.isascii() and raw_need.isdecimal())):
+    bad_need = raw_need and not (raw_need.isascii() and raw_need.isdecimal() and len(raw_need) < 19)
+    if quantity is None or bad_need:
         messages.error(request, _("The quantity must be a whole number of at least 1."))
         return redirect("aid-offer", offer_id=offer_id)
     need_id = int(raw_need) if raw_need else None
@@ -33,18 +34,6 @@ def offer_claim(request, offer_id: int):
     except ServiceError as error:
         messages.error(request, str(error.message))
         return redirect("aid-offer", offer_id=offer_id)
-    messages.success(
-        request,
-        _(
-            "%(name)s has been asked for %(quantity)s %(unit)s. "
-            "We will let you know when they answer."
-        )
-        % {
-            "name": claim.offer.giver.display_name,
-            "quantity": f"{claim.quantity:,}",
-            "unit": claim.offer.category.unit,
-        },
-    )
     return redirect("aid-claim", claim_id=claim.pk)
 
 

@@ -130,16 +130,8 @@ def need_help(request, need_id: int):
         return redirect("aid-need", need_id=need_id)
     messages.success(
         request,
-        _(
-            "Thank you! %(name)s has been told you will give %(quantity)s %(unit)s of "
-            "%(category)s. When you meet, ask for the 6-digit code and type it here."
-        )
-        % {
-            "name": claim.receiver.display_name,
-            "quantity": f"{claim.quantity:,}",
-            "unit": claim.offer.category.unit,
-            "category": claim.offer.category.name,
-        },
+        _("Thank you! %(name)s has been told you will help.")
+        % {"name": claim.receiver.display_name},
     )
     return redirect("aid-claim", claim_id=claim.pk)
 
