@@ -149,3 +149,23 @@ def test_the_composer_offers_the_toggle_with_the_whole_community_chosen(client, 
     )
     assert re.search(r'<input type="radio" name="scope" value="all"[^>]*checked', html)
     assert 'class="scope-grids"' in html
+
+
+def test_the_grid_notices_list_costs_the_same_queries_for_any_number_of_notices(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in(client, world.worker_a)
+    url = f"/grids/{world.grid_a.pk}/notices/"
+    notices.notice_publish(actor=world.cadre_east, community=world.east, title="n0", body="b")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(4):
+        notices.notice_publish(
+            actor=world.cadre_east, community=world.east, title=f"n{i + 1}", body="b"
+        )
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url)
+    assert page.content.decode().count("data-notice=") == 5
+    assert len(five) == len(one)
