@@ -2,13 +2,16 @@
 offer with what it is for chosen already, and "转为互助" for a board post."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
 from grids.models import Post, PostKind
 from mutualaid.models import Category, Claim, Need, Offer
-from mutualaid.services import needs
+from mutualaid.services import helping, needs
 from mutualaid.views.helping import told_message
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +123,19 @@ def test_offering_from_the_tab_takes_the_quantity_from_chips_or_the_box(client, 
     client.post("/mutual-aid/", {**form, "offer-quantity": "20"})
     client.post("/mutual-aid/", {**form, "offer-quantity": "20", "offer-quantity_other": "35"})
     assert sorted(Offer.objects.values_list("quantity", flat=True)) == [20, 35]
+
+
+def test_the_askers_need_page_reads_the_same_queries_for_one_help_or_many(client, world, masks):
+    need = needs.need_create(actor=world.resident_a, category_id=masks.pk, quantity=20)
+    helping.need_help(actor=world.resident_a2, need_id=need.pk, quantity=2)
+    client.force_login(world.resident_a)
+    client.get(f"/mutual-aid/needs/{need.pk}/")  # session and caches warm
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/mutual-aid/needs/{need.pk}/")
+    for _ in range(3):
+        giver = MembershipFactory(micro_grid=world.buildings["a"][1]).user
+        helping.need_help(actor=giver, need_id=need.pk, quantity=2)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(f"/mutual-aid/needs/{need.pk}/").content.decode()
+    assert page.count("data-claim-code=") == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
