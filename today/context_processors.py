@@ -1,13 +1,23 @@
+import logging
+
+from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 
 from today.selectors import tab_badges_for
+
+logger = logging.getLogger(__name__)
 
 
 def _badges(request) -> dict[str, int]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return tab_badges_for(user)
+    try:
+        return tab_badges_for(user)
+    except DatabaseError:
+        # A count that timed out must not turn the page it decorates into an error page.
+        logger.warning("tab badges not counted", exc_info=True)
+        return {}
 
 
 def tab_badges(request) -> dict:

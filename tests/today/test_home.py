@@ -246,7 +246,8 @@ def _figures(html: str, grid_id: int) -> dict[str, tuple[str, str]]:
     return {
         figure: (href, count)
         for href, figure, count in re.findall(
-            r'href="([^"]+)" data-figure="(\w+)">\s*<strong><span class="today-count[^"]*">(\d+)</span>',
+            r'href="([^"]+)" data-figure="(\w+)">\s*'
+            r'<strong><span class="today-count[^"]*">(\d+)</span>',
             block.group(1),
         )
     }

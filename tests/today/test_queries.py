@@ -221,3 +221,17 @@ def test_a_staff_member_without_a_home_grid_has_no_notice_badge(world):
     assert selectors.tab_badges_for(world.cadre_east)["home"] == 0
     assert selectors.tab_badges_for(world.worker_a)["home"] == 0
     assert selectors.tab_badges_for(UserFactory())["home"] == 0
+
+
+def test_a_badge_count_that_fails_leaves_the_page_without_badges(world, monkeypatch):
+    from django.db import OperationalError
+
+    from today import context_processors
+
+    def timed_out(user):
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(context_processors, "tab_badges_for", timed_out)
+    request = RequestFactory().get("/")
+    request.user = world.resident_a
+    assert tab_badges(request)["tab_badges"] == {}
