@@ -234,3 +234,14 @@ def test_a_resend_beyond_the_per_phone_budget_sends_nothing(client, world, sms_o
     assert refused.status_code == 200
     assert len([s for s in sms_outbox if s[0] == phone]) == 3
     assert other.phone not in [s[0] for s in sms_outbox]
+
+
+def test_too_many_log_ins_from_one_place_get_a_plain_page(client, world, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
+    data = {"login": world.resident_a.national_phone, "password": "wrong"}
+    client.post(reverse("account_login"), data)
+    refused = client.post(reverse("account_login"), data)
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert len(h1s(html)) == 1
+    assert t("Too many tries. For your safety, please wait a while and try again.") in html
