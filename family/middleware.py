@@ -6,7 +6,10 @@ Only what family.acting allows passes; each successful write is written down
 (family.services.proxy_action_record) and the resident is told.
 """
 
+import re
+
 from django.contrib import messages
+from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -17,15 +20,36 @@ from family.models import ProxyGrant
 from family.services import proxy_action_record
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+# Tables every request may touch without anyone having done anything.
+_BOOKKEEPING = {"django_session", "usersessions_usersession", "django_cache"}
 
 
-def _succeeded(request, response) -> bool:
-    """A write went through: it redirected (or answered an htmx swap) without an error
-    message. A form shown again with its errors (200, 400) is not an action."""
+class WritesSeen:
+    """Which tables a view wrote to (a database execute wrapper): a button a service
+    refused answers 200 with the reason in the card, and writes nothing."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        match = _WRITE.match(sql) if isinstance(sql, str) else None
+        if match:
+            self.tables.add(match.group(1).split(".")[-1])
+        return execute(sql, params, many, context)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.tables - _BOOKKEEPING)
+
+
+def _succeeded(request, response, writes: WritesSeen) -> bool:
+    """A write went through: it redirected (or answered an htmx swap), showed no error
+    message, and wrote to the database. A form shown again with its errors is no action."""
     ok = 300 <= response.status_code < 400 or (
         200 <= response.status_code < 300 and getattr(request, "htmx", False)
     )
-    if not ok:
+    if not ok or not writes.any:
         return False
     queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
     return not any(message.level >= messages.ERROR for message in queued)
@@ -80,8 +104,12 @@ class ActingMiddleware:
         request.auser = auser
         if not allowed:
             return refusal(request, grant)
-        response = self.get_response(request)
-        if request.method not in SAFE_METHODS and label and _succeeded(request, response):
+        if request.method in SAFE_METHODS or not label:
+            return self.get_response(request)
+        writes = WritesSeen()
+        with connection.execute_wrapper(writes):
+            response = self.get_response(request)
+        if _succeeded(request, response, writes):
             kind, object_id = acted_object(match, response.get("Location"))
             proxy_action_record(
                 grant=grant,

@@ -149,3 +149,36 @@ def test_the_helper_sees_only_what_acting_shows(acting, mother, world):
     for page in (home, aid):
         assert mother.national_phone not in page
         assert world.members["a"][0].unit not in page
+
+
+def test_a_comment_made_while_acting_is_recorded_and_a_refused_one_is_not(
+    acting, world, mother, grant
+):
+    from grids.models import Comment
+    from grids.services.posts import post_create
+
+    post = post_create(actor=world.resident_a2, grid=world.grid_a, body="谁家有多的口罩？")
+    url = reverse("comment-add", args=[post.pk])
+
+    answered = acting.post(url, {"body": "我家有"}, HTTP_HX_REQUEST="true")
+    assert answered.status_code == 200
+    assert Comment.objects.get().author_id == mother.pk
+    action = ProxyAction.objects.get()
+    assert (action.object_type, action.object_id) == ("post", post.pk)
+
+    # An empty comment: the card comes back with the reason, nothing was written.
+    refused = acting.post(url, {"body": ""}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200
+    assert ProxyAction.objects.count() == 1
+
+
+
+def test_every_route_the_allow_list_names_exists():
+    """A renamed page would silently drop out of what a helper may do: fail instead."""
+    from django.urls import get_resolver
+
+    from family.acting import QUIET, READ, WRITE
+
+    names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
+    missing = (set(READ) | set(WRITE) | set(QUIET)) - names
+    assert not missing, sorted(missing)
