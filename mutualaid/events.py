@@ -55,7 +55,12 @@ declare_event(
                     "open_urgent": integer("Open urgent needs in its area.", minimum=0),
                     "target": nullable(integer("The target quantity; null: none.")),
                     "progress": nullable(
-                        integer("Percent of the target; null: no target.", minimum=0, maximum=100)
+                        integer(
+                            "Percent of the target (at least 1 once anything was handed "
+                            "over, 100 only when reached); null: no target.",
+                            minimum=0,
+                            maximum=100,
+                        )
                     ),
                     "categories": array(
                         record(

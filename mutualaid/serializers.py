@@ -309,7 +309,11 @@ class DashboardSerializer(serializers.Serializer):
     needs_met = serializers.IntegerField()
     open_urgent = serializers.IntegerField()
     target = serializers.IntegerField(allow_null=True)
-    progress = serializers.IntegerField(allow_null=True, help_text="Percent of the target.")
+    progress = serializers.IntegerField(
+        allow_null=True,
+        help_text="Percent of the target: at least 1 once anything was handed over, 100 only "
+        "when it is reached; null without a target.",
+    )
     categories = CategoryFigureSerializer(many=True)
     urgent_by_grid = GridFigureSerializer(many=True)
     top_givers = GiverSerializer(many=True, help_text="Only givers who chose to be named.")

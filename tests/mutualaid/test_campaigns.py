@@ -379,3 +379,27 @@ def test_campaigns_are_listed_to_their_communitys_people(world, masks):
     assert list(campaign_selectors.campaigns_for(world.outsider)) == []
     newcomer = MembershipFactory(micro_grid=world.buildings["b"][1]).user
     assert list(campaign_selectors.campaigns_for(newcomer)) == [c]
+
+
+@pytest.mark.parametrize(
+    "given, target, percent",
+    [
+        (0, 10_000, 0),
+        (20, 10_000, 1),
+        (5_000, 10_000, 50),
+        (9_999, 10_000, 99),
+        (12_000, 10_000, 100),
+    ],
+)
+def test_progress_is_never_rounded_down_to_nothing_nor_up_to_done(given, target, percent):
+    figure = campaign_selectors.CategoryFigure(
+        id=1, name="口罩", unit="个", quantity=given, handovers=1, needs_met=0
+    )
+    board = campaign_selectors.Dashboard(
+        campaign=Campaign(target_quantity=target),
+        version=0,
+        categories=[figure],
+        area=[],
+        top_givers=[],
+    )
+    assert board.progress == percent
