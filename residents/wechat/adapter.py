@@ -18,6 +18,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin) -> None:
         if sociallogin.is_existing or sociallogin.state.get("process") == AuthProcess.CONNECT:
             return
+        if sociallogin.is_headless:
+            # App clients have no phone step: a WeChat account not yet tied to a phone is
+            # refused there (social sign-up is closed), and gets tied on the web first.
+            return
         request.session[PENDING_KEY] = sociallogin.serialize()
         request.session.pop("wechat_link", None)
         raise ImmediateHttpResponse(redirect("wechat_link_phone"))

@@ -133,3 +133,33 @@ def test_a_refused_code_at_wechat_shows_a_plain_error_page(client, wechat):
     html = page.content.decode()
     assert html.count("<h1") == 1 and reverse("account_login") in html
     assert not SocialAccount.objects.exists()
+
+
+def _settings_under(env: dict) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'apps': s.SOCIALACCOUNT_PROVIDERS['weixin']['APPS'], "
+        "'form_action': s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']}))"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")}
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**base, "DJANGO_SETTINGS_MODULE": "community.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_wechat_login_is_switched_on_by_environment_variables_only():
+    off = _settings_under({})
+    assert off["apps"] == [] and off["form_action"] == ["'self'"]
+    on = _settings_under({"WECHAT_APP_ID": "wx123", "WECHAT_APP_SECRET": "s3cret"})
+    assert on["apps"] == [{"client_id": "wx123", "secret": "s3cret"}]
+    assert on["form_action"] == ["'self'", "https://open.weixin.qq.com"]
