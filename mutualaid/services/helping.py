@@ -63,7 +63,7 @@ def need_help(
             offer=offer, receiver_id=need.requester_id, state__in=Claim.LIVE_STATES
         ).exists():
             raise TransitionRefused(
-                _("You are already giving this neighbour something; see it under My help.")
+                _("You and this neighbour already have a help under way; see it in My claims.")
             )
         reserved = Offer.objects.filter(
             pk=offer.pk,

@@ -156,3 +156,12 @@ def test_the_author_of_a_bare_request_sees_turn_into_mutual_aid_on_its_card(clie
     assert action in client.get(f"/grids/{world.grid_a.pk}/board/").content.decode()
     client.force_login(world.resident_a2)
     assert action not in client.get(f"/grids/{world.grid_a.pk}/board/").content.decode()
+
+
+def test_a_help_already_under_way_between_the_two_is_not_made_twice(world, masks):
+    mine = needs.offer_create(actor=world.resident_a2, category_id=masks.pk, quantity=30)
+    need = ask(world, masks)
+    claims.claim_request(actor=world.resident_a, offer_id=mine.pk, quantity=5, need_id=need.pk)
+    with pytest.raises(TransitionRefused) as refused:
+        helping.need_help(actor=world.resident_a2, need_id=need.pk, quantity=5)
+    assert refused.value.status == 409 and Claim.objects.count() == 1
