@@ -32,7 +32,8 @@ from playwright.sync_api import expect
 from residents.models import User
 from tests.environment import require
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+HERE = Path(__file__).resolve().parent
+AXE = HERE.parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 NARROWEST_PHONE = {"width": 320, "height": 640}
 PAGES_PER_ROLE = 40
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -63,85 +64,20 @@ SKIP_PATH = re.compile(
 CODE_SEGMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,}$")
 GENERIC_TITLES = {"邻里 · 邻里", "Linli · Linli", "邻里", "Linli", ""}
 
-# One pass over the page in the browser: what the top bar, the width and the controls say.
-PAGE_CHECKS_JS = """
-({minimum, tolerance}) => {
-  const problems = [];
-  // What a tap would open counts too: open every disclosure (menus, composers) first.
-  for (const d of document.querySelectorAll('details')) d.open = true;
-  const h1s = document.querySelectorAll('h1');
-  const visibleH1s = [...h1s].filter(h => h.getClientRects().length > 0);
-  if (h1s.length !== 1) problems.push(['one-h1', `${h1s.length} h1 elements`, [...h1s].map(h => h.textContent.trim()).join(' | ')]);
-  else if (visibleH1s.length !== 1) problems.push(['one-h1', 'the h1 is not visible', '']);
-  const html = document.documentElement;
-  // On a phone the browser zooms out to fit a too-wide page, and innerWidth grows with it;
-  // the layout viewport (clientWidth) stays the phone's width.
-  const width = Math.min(window.innerWidth, html.clientWidth);
-  if (html.scrollWidth > width) {
-    // Name the widest element, so the report says what to fix.
-    let widest = null, right = width;
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.right > right + 0.5 && r.width > 0) { widest = el; right = r.right; }
-    }
-    problems.push(['no-horizontal-scroll', `page is ${html.scrollWidth}px wide at ${width}px`, widest ? describe(widest) : '']);
-  }
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
-  for (const el of document.querySelectorAll(selector)) {
-    if (el.closest('[hidden], [aria-hidden="true"], template')) continue;
-    const style = getComputedStyle(el);
-    if (style.visibility === 'hidden' || style.display === 'none') continue;
-    const r = el.getBoundingClientRect();
-    if (r.width <= 1 || r.height <= 1) continue;          // not shown (closed details, sr-only)
-    if (r.right <= 0 || r.bottom <= 0) continue;          // parked off screen (skip link)
-    if (r.width >= minimum - tolerance && r.height >= minimum - tolerance) continue;
-    if (el.matches('a') && !el.matches('.btn, .tabbar a, .topbar-back') && inRunningText(el)) continue;
-    if (el.matches('input, select, textarea')) {
-      const label = el.closest('label') || (el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
-      // A label that holds the input, or any label of a checkbox or radio, is tapped instead.
-      if (label && (label.contains(el) || el.matches('[type=checkbox], [type=radio]'))) {
-        const lr = label.getBoundingClientRect();
-        if (lr.width >= minimum - tolerance && lr.height >= minimum - tolerance) continue;
-      }
-    }
-    problems.push(['target-size', `${Math.round(r.width)}×${Math.round(r.height)}px`, describe(el)]);
-  }
-  return problems;
 
-  function inRunningText(link) {
-    const block = link.closest('p, li, dd, td, th, small, figcaption, blockquote, label');
-    if (!block) return false;
-    const own = link.textContent.replace(/\\s+/g, '');
-    const all = block.textContent.replace(/\\s+/g, '');
-    return all.length > own.length;
-  }
-  function describe(el) {
-    let s = el.tagName.toLowerCase();
-    if (el.id) s += '#' + el.id;
-    if (el.classList.length) s += '.' + [...el.classList].join('.');
-    const text = (el.getAttribute('aria-label') || el.textContent || el.value || '').trim().replace(/\\s+/g, ' ');
-    return text ? `${s} "${text.slice(0, 40)}"` : s;
-  }
-}
-"""
+def browser_function(name: str) -> str:
+    """The function in tests/e2e/<name>, without its heading comment (evaluate wants a function)."""
+    lines = (HERE / name).read_text().splitlines()
+    while lines and lines[0].startswith("//"):
+        lines.pop(0)
+    return "\n".join(lines)
 
-RUN_AXE_JS = """
-async (tags) => {
-  // Bars fixed to the screen cover the text under them, and axe cannot tell the colours of
-  // covered text (it reports it as "incomplete", not as a violation): let them scroll away.
-  for (const el of document.querySelectorAll('body *')) {
-    const position = getComputedStyle(el).position;
-    if (position === 'fixed' || position === 'sticky') el.style.setProperty('position', 'static', 'important');
-  }
-  const result = await axe.run(document, {
-    runOnly: {type: 'tag', values: tags},
-    resultTypes: ['violations'],
-  });
-  return result.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => [v.id, v.impact, v.nodes.slice(0, 5).map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.split('\\n').slice(1, 2).join('').trim() : ''))]);
-}
-"""
+
+# Run in the browser: what the top bar, the width and the controls say; what axe finds.
+
+PAGE_CHECKS_JS = browser_function("accessibility_page_checks.js")
+
+RUN_AXE_JS = browser_function("accessibility_axe.js")
 
 LINKS_JS = """
 () => [...document.querySelectorAll('a[href]')]
@@ -177,7 +113,9 @@ def session_cookie(phone: str) -> str:
     return client.cookies[django_settings.SESSION_COOKIE_NAME].value
 
 
-def crawl(page, origin: str, role: str, variant: str, clock: Counter) -> tuple[list[str], list[str]]:
+def crawl(
+    page, origin: str, role: str, variant: str, clock: Counter
+) -> tuple[list[str], list[str]]:
     """Visit what `role` can reach from home; return (pages checked, problems found)."""
     queue, seen, checked, problems = [f"{origin}/"], {pattern(f"{origin}/")}, [], []
     while queue and len(checked) < PAGES_PER_ROLE:
@@ -185,13 +123,17 @@ def crawl(page, origin: str, role: str, variant: str, clock: Counter) -> tuple[l
         tick = time.monotonic()
         response = page.goto(url, wait_until="load")
         clock["loading pages"] += time.monotonic() - tick
-        path = urlsplit(page.url).path + (f"?{urlsplit(page.url).query}" if urlsplit(page.url).query else "")
+        path = urlsplit(page.url).path + (
+            f"?{urlsplit(page.url).query}" if urlsplit(page.url).query else ""
+        )
         where = f"[{role} · {variant}] {path}"
         if response is None:
             problems.append(f"{where}: no response")
             continue
         if response.status >= 400:
-            problems.append(f"{where}: answers {response.status} (linked from a page this role sees)")
+            problems.append(
+                f"{where}: answers {response.status} (linked from a page this role sees)"
+            )
             continue
         final = pattern(page.url)
         if final != pattern(url) and final in seen:
@@ -277,6 +219,31 @@ def test_every_page_each_role_reaches_passes_axe_and_the_phone_checks(
             if role == "resident" and language == "zh-hans" and not large:
                 print(f"pages a resident reaches: {checked}")
     spent = ", ".join(f"{what} {seconds:.0f}s" for what, seconds in clock.items())
+    # The tab bar says how much is unread, to the eye and to a screen reader.
+    context = browser.new_context(viewport=NARROWEST_PHONE, is_mobile=True, has_touch=True)
+    context.add_cookies(
+        [
+            {
+                "name": django_settings.SESSION_COOKIE_NAME,
+                "value": session_cookie(ROLES["resident"]),
+                "domain": host,
+                "path": "/",
+            }
+        ]
+    )
+    page = context.new_page()
+    page.goto(f"{origin}/")
+    badges = page.evaluate(
+        """() => [...document.querySelectorAll('.tabbar a')].map(a => [
+             a.getAttribute('href'), a.querySelector('.tab-badge [aria-hidden]')?.textContent || '',
+             a.querySelector('.tab-badge .sr-only')?.textContent || ''])"""
+    )
+    context.close()
+    shown = {href: (seen, said) for href, seen, said in badges if seen}
+    assert shown, f"no unread badge on the tab bar of a resident with unread notices: {badges}"
+    for href, (seen, said) in shown.items():
+        assert seen.rstrip("+") in said, f"the badge on {href} shows {seen} but says {said!r}"
+
     print(f"accessibility crawl in {time.monotonic() - started:.0f}s ({spent}), pages per role:")
     for key, count in summary.items():
         print(f"  {key}: {count}")
@@ -319,7 +286,8 @@ def test_a_form_marked_data_confirm_is_sent_only_after_the_person_agrees(asgi_se
           form.action = '/prefs/large-text/';
           form.dataset.confirm = '真的要切换吗？';
           const token = document.querySelector('[name=csrfmiddlewaretoken]').cloneNode();
-          const button = Object.assign(document.createElement('button'), {type: 'submit', id: 'risky', textContent: '切换'});
+          const button = document.createElement('button');
+          Object.assign(button, {type: 'submit', id: 'risky', textContent: '切换'});
           form.append(token, button);
           document.querySelector('main').append(form);
         }"""
