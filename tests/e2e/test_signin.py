@@ -132,3 +132,23 @@ def test_outside_wechat_there_is_no_wechat_button(asgi_server, page_for, wechat,
     page = page_for()
     page.goto(f"{asgi_server}/accounts/login/")
     expect(page.locator("main")).not_to_contain_text(t("One-tap WeChat login"))
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/"])
+def test_large_text_and_english_can_be_switched_on_before_logging_in(
+    asgi_server, page_for, transactional_db, path
+):
+    page = page_for(viewport={"width": 320, "height": 700})
+    page.goto(f"{asgi_server}{path}")
+    footer = page.locator("footer.prefs")
+    footer.locator("button[aria-pressed]").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
+    expect(page).to_have_url(f"{asgi_server}{path}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"the page scrolls sideways in large text: {width}px"
+    assert page.locator("h1").count() == 1
+
+    footer.locator("button[name=language]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("main")).to_contain_text("text message" if "login" in path else "mobile")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
