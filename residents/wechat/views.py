@@ -2,12 +2,14 @@
 that ties a WeChat account to a phone proved by SMS code."""
 
 import time
+from functools import wraps
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core import ratelimit
+from allauth.core.exceptions import RateLimited
 from allauth.core.internal.cryptokit import compare_user_code
 from allauth.socialaccount.helpers import complete_social_login
-from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.models import SocialAccount, SocialLogin
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.weixin.client import WeixinOAuth2Client
 from allauth.socialaccount.providers.weixin.views import WeixinOAuth2Adapter
@@ -52,6 +54,7 @@ class WechatOAuth2Adapter(WeixinOAuth2Adapter):
 
 
 def _only_when_enabled(view):
+    @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not wechat_enabled(request):
             raise Http404(_("WeChat login is not switched on here."))
@@ -86,9 +89,9 @@ def link_phone(request: HttpRequest) -> HttpResponse:
 
 def _send_code(request: HttpRequest, phone: str) -> None:
     adapter = get_account_adapter()
-    code = adapter._generate_phone_verification_code_compat(user=None, phone=phone)
-    request.session[LINK_KEY] = {"phone": phone, "code": code, "at": time.time(), "misses": 0}
+    code = adapter.generate_phone_verification_code(user=None, phone=phone)
     adapter.send_verification_code_sms(None, phone, code)
+    request.session[LINK_KEY] = {"phone": phone, "code": code, "at": time.time(), "misses": 0}
 
 
 def link_code(request: HttpRequest) -> HttpResponse:
@@ -99,9 +102,9 @@ def link_code(request: HttpRequest) -> HttpResponse:
         return redirect("wechat_link_phone" if pending else "account_login")
     phone = link["phone"]
     if request.method == "POST" and request.POST.get("action") == "resend":
-        if ratelimit.consume(request, action="request_login_code", key=phone.lower()):
+        try:  # a resend spends the per-phone budget (residents.adapter)
             _send_code(request, phone)
-        else:
+        except RateLimited:
             messages.error(request, get_account_adapter().error_messages["too_many_login_attempts"])
         return redirect("wechat_link_code")
     form = SmsCodeForm(request.POST or None)
@@ -124,6 +127,9 @@ def _connect_and_log_in(request: HttpRequest, pending: dict, phone: str) -> Http
     request.session.pop(LINK_KEY, None)
     request.session.pop(PENDING_KEY, None)
     user = account_for_verified_phone(phone=phone)
-    SocialLogin.deserialize(pending).connect(request, user)
+    sociallogin = SocialLogin.deserialize(pending)
+    account = sociallogin.account
+    if not SocialAccount.objects.filter(provider=account.provider, uid=account.uid).exists():
+        sociallogin.connect(request, user)  # (else tied a moment ago, by a second tap)
     # The WeChat account is now known: allauth logs its owner in as on every later tap.
     return complete_social_login(request, SocialLogin.deserialize(pending))

@@ -121,6 +121,19 @@ def test_codes_for_linking_spend_the_per_phone_budget(client, wechat, db, sms_ou
     assert len([s for s in sms_outbox if s[0] == "+8613922224444"]) == 3
 
 
+def test_send_again_while_linking_spends_the_same_budget(client, wechat, db, sms_outbox):
+    wechat_dance(client, wechat)
+    client.post(reverse("wechat_link_phone"), {"phone": "13922226666"})
+    for _ in range(3):
+        client.post(reverse("wechat_link_code"), {"action": "resend"})
+    texts = [m for to, m in sms_outbox if to == "+8613922226666"]
+    assert len(texts) == 3  # the first and two resends; the third resend was refused
+    # The code that counts is the last one sent.
+    code = SmsOutbox.last_code("+8613922226666")
+    assert client.post(reverse("wechat_link_code"), {"code": code}).status_code == 302
+    assert User.objects.filter(phone="+8613922226666").exists()
+
+
 def test_the_link_pages_need_a_wechat_login_in_progress(client, wechat):
     assert client.get(reverse("wechat_link_phone"))["Location"] == reverse("account_login")
     assert client.get(reverse("wechat_link_code"))["Location"] == reverse("account_login")
