@@ -1,6 +1,7 @@
 """Business actions of mutual aid, one module per concern: needs (asking, offering,
-cancelling, withdrawing), claims (claim, accept, hand over with a code, messages,
-expiry), campaigns; states holds what they share: the claim transition table, the
+cancelling, withdrawing, a board post turned into a need), claims (claim, accept, hand
+over with a code, messages, expiry), helping (help straight from a need, agreed at once),
+campaigns; states holds what they share: the claim transition table, the
 settle functions and the locks.
 
 Quantities move only through conditional UPDATEs (`… WHERE quantity >= reserved
