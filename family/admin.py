@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
-from family import services
 from family.models import AssistedResident, ProxyAction, ProxyGrant, ProxyRequest
+from family.services import grants
 
 
 @admin.register(ProxyGrant)
@@ -18,7 +18,7 @@ class ProxyGrantAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for grant in queryset.filter(revoked_at__isnull=True):
             try:
-                services.proxy_grant_revoke(actor=request.user, grant_id=grant.pk)
+                grants.proxy_grant_revoke(actor=request.user, grant_id=grant.pk)
             except ServiceError as error:
                 self.message_user(request, str(error.message), messages.ERROR)
 

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.api import NewestFirstCursorPagination
 from core.throttles import JoinRateThrottle, WriteRateThrottle
-from family import selectors, services
+from family import selectors
 from family.serializers import (
     ActionSerializer,
     CodeSerializer,
@@ -20,6 +20,7 @@ from family.serializers import (
     RequestSerializer,
     RequestsSerializer,
 )
+from family.services import asks, grants
 
 TAG = ["family"]
 
@@ -45,7 +46,7 @@ class GrantRevokeView(APIView):
         summary="End a family help (the resident, the helper, or a cadre of their community)",
     )
     def post(self, request, grant_id: int):
-        grant = services.proxy_grant_revoke(actor=request.user, grant_id=grant_id)
+        grant = grants.proxy_grant_revoke(actor=request.user, grant_id=grant_id)
         return Response(GrantSerializer(grant).data)
 
 
@@ -86,7 +87,7 @@ class RequestsView(APIView):
     def post(self, request):
         data = RequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        made = services.proxy_request_create(agent=request.user, phone=data.validated_data["phone"])
+        made = asks.proxy_request_create(agent=request.user, phone=data.validated_data["phone"])
         return Response(RequestSerializer(made).data, status=status.HTTP_201_CREATED)
 
 
@@ -106,7 +107,7 @@ class RequestConfirmView(APIView):
     def post(self, request, request_id: int):
         data = CodeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        grant = services.proxy_request_confirm(
+        grant = asks.proxy_request_confirm(
             agent=request.user, request_id=request_id, code=data.validated_data["code"]
         )
         return Response(GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
@@ -120,7 +121,7 @@ class RequestApproveView(APIView):
         summary="Agree to an ask: the resident themselves, or their grid worker in person",
     )
     def post(self, request, request_id: int):
-        grant = services.proxy_request_approve(actor=request.user, request_id=request_id)
+        grant = asks.proxy_request_approve(actor=request.user, request_id=request_id)
         return Response(GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
 
 
@@ -132,7 +133,7 @@ class RequestDeclineView(APIView):
         summary="Turn an ask down (resident, grid worker) or withdraw my own",
     )
     def post(self, request, request_id: int):
-        declined = services.proxy_request_decline(actor=request.user, request_id=request_id)
+        declined = asks.proxy_request_decline(actor=request.user, request_id=request_id)
         return Response(RequestSerializer(declined).data)
 
 

@@ -3,7 +3,7 @@
 
 The grant is read again on every request, so a revoked grant ends acting at the next one.
 Only what family.acting allows passes; each successful write is written down
-(family.services.proxy_action_record) and the resident is told.
+(family.services.grants.proxy_action_record) and the resident is told.
 """
 
 import re
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from family.acting import SESSION_KEY, acted_object, acting_rule
 from family.models import ProxyGrant
-from family.services import proxy_action_record
+from family.services.grants import proxy_action_record
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 from core.errors import ServiceError
 from core.throttles import throttle_page
 from core.views import refuse
-from family import selectors, services
+from family import selectors
 from family.acting import SESSION_KEY
 from family.forms import AskForm, AssistedForm, CodeForm
 from family.models import ProxyRequest
+from family.services import asks, grants
 from grids.models import MicroGrid
 
 
@@ -44,9 +45,7 @@ def ask(request):
     form = AskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ask = services.proxy_request_create(
-                agent=request.user, phone=form.cleaned_data["phone"]
-            )
+            ask = asks.proxy_request_create(agent=request.user, phone=form.cleaned_data["phone"])
         except ServiceError as error:
             form.add_error("phone", str(error.message))
         else:
@@ -69,7 +68,7 @@ def request_detail(request, request_id: int):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.proxy_request_confirm(
+            grant = asks.proxy_request_confirm(
                 agent=request.user, request_id=ask.pk, code=form.cleaned_data["code"]
             )
         except ServiceError as error:
@@ -95,7 +94,7 @@ def request_detail(request, request_id: int):
 def request_resend(request, request_id: int):
     ask = _my_request(request, request_id)
     try:
-        ask = services.proxy_request_create(agent=request.user, phone=ask.phone)
+        ask = asks.proxy_request_create(agent=request.user, phone=ask.phone)
     except ServiceError as error:
         refuse(request, error)
         return redirect("family-home")
@@ -109,7 +108,7 @@ def request_resend(request, request_id: int):
 def request_approve(request, request_id: int):
     """The resident agrees on their page, or the grid worker after checking in person."""
     try:
-        grant = services.proxy_request_approve(actor=request.user, request_id=request_id)
+        grant = asks.proxy_request_approve(actor=request.user, request_id=request_id)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -126,7 +125,7 @@ def request_approve(request, request_id: int):
 @throttle_page("write")
 def request_decline(request, request_id: int):
     try:
-        services.proxy_request_decline(actor=request.user, request_id=request_id)
+        asks.proxy_request_decline(actor=request.user, request_id=request_id)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -139,7 +138,7 @@ def request_decline(request, request_id: int):
 @throttle_page("write")
 def grant_revoke(request, grant_id: int):
     try:
-        services.proxy_grant_revoke(actor=request.user, grant_id=grant_id)
+        grants.proxy_grant_revoke(actor=request.user, grant_id=grant_id)
     except ServiceError as error:
         refuse(request, error)
     else:
@@ -154,7 +153,7 @@ def grant_revoke(request, grant_id: int):
 @throttle_page("write")
 def acting_start(request, grant_id: int):
     """“Act for 王阿姨”: the session remembers the grant; every page shows the banner."""
-    grant = services.acting_grant(agent=request.user, grant_id=grant_id)
+    grant = grants.acting_grant(agent=request.user, grant_id=grant_id)
     request.session[SESSION_KEY] = grant.pk
     messages.success(
         request,
@@ -205,7 +204,7 @@ def assisted_register(request):
     if form.is_valid():
         building = next(b for b in buildings if b.pk == form.cleaned_data["micro_grid"])
         try:
-            grant = services.assisted_resident_register(
+            grant = grants.assisted_resident_register(
                 actor=request.user,
                 grid_id=building.grid_id,
                 micro_grid_id=building.pk,

@@ -100,7 +100,7 @@ def test_the_family_pages_and_the_banner_pass_axe_and_the_phone_checks(
     from django.conf import settings
     from django.test import Client
 
-    from family import services
+    from family.services import asks, grants
     from tests.e2e.test_accessibility import (
         AXE,
         MIN_TARGET_PX,
@@ -117,11 +117,11 @@ def test_the_family_pages_and_the_banner_pass_axe_and_the_phone_checks(
     mother, daughter = family
     worker = make_grid_worker(mother.memberships.get().grid, display_name="网格员")
     son = UserFactory(display_name="小李")
-    asked = server_side(services.proxy_request_create, agent=daughter, phone=mother.phone)
-    server_side(services.proxy_request_create, agent=son, phone=mother.phone)
-    grant = server_side(services.proxy_request_approve, actor=mother, request_id=asked.pk)
-    server_side(services.proxy_action_record, grant=grant, label="发布了求助")
-    son_ask = server_side(services.proxy_request_create, agent=son, phone="13900000001")
+    asked = server_side(asks.proxy_request_create, agent=daughter, phone=mother.phone)
+    server_side(asks.proxy_request_create, agent=son, phone=mother.phone)
+    grant = server_side(asks.proxy_request_approve, actor=mother, request_id=asked.pk)
+    server_side(grants.proxy_action_record, grant=grant, label="发布了求助")
+    son_ask = server_side(asks.proxy_request_create, agent=son, phone="13900000001")
 
     def visit(user, paths, *, acting=None):
         client = Client()

@@ -1,6 +1,6 @@
 import pytest
 
-from family import services
+from family.services import asks
 from tests.factories import SmsOutbox, UserFactory
 
 
@@ -23,7 +23,7 @@ def ask(django_capture_on_commit_callbacks):
 
     def asking(agent, phone):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.proxy_request_create(agent=agent, phone=phone)
+            return asks.proxy_request_create(agent=agent, phone=phone)
 
     return asking
 
@@ -32,6 +32,6 @@ def ask(django_capture_on_commit_callbacks):
 def grant(ask, daughter, mother):
     """The daughter may act for her mother (agreed by SMS code)."""
     asked = ask(daughter, mother.phone)
-    return services.proxy_request_confirm(
+    return asks.proxy_request_confirm(
         agent=daughter, request_id=asked.pk, code=SmsOutbox.last_code(mother.phone)
     )

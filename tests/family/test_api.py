@@ -88,9 +88,9 @@ def test_the_resident_agrees_and_revokes_through_the_api(
 
 
 def test_actions_are_listed_for_the_resident(grant, mother):
-    from family import services
+    from family.services import grants
 
-    services.proxy_action_record(grant=grant, label="发布了求助", object_type="need", object_id=3)
+    grants.proxy_action_record(grant=grant, label="发布了求助", object_type="need", object_id=3)
     resident = APIClient()
     resident.force_authenticate(mother)
     page = resident.get("/api/v1/family/actions/").json()

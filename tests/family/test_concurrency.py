@@ -2,9 +2,9 @@
 
 import pytest
 
-from family import services
 from family.errors import RequestClosed
 from family.models import ProxyGrant, ProxyRequest
+from family.services import asks
 from tests.environment import require_postgres
 from tests.factories import SmsOutbox
 from tests.mutualaid.test_concurrency import run_together
@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_two_confirmations_at_once_make_one_grant(world):
     require_postgres()
     mother, daughter = world.resident_a, world.outsider
-    asked = services.proxy_request_create(agent=daughter, phone=mother.phone)  # commits
+    asked = asks.proxy_request_create(agent=daughter, phone=mother.phone)  # commits
     code = SmsOutbox.last_code(mother.phone)
 
     results = run_together(
         [
-            lambda: services.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=code)
+            lambda: asks.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=code)
             for _ in range(4)
         ]
     )
@@ -36,12 +36,12 @@ def test_two_confirmations_at_once_make_one_grant(world):
 def test_the_resident_and_the_grid_worker_agreeing_at_once_make_one_grant(world):
     require_postgres()
     mother, daughter = world.resident_a, world.outsider
-    asked = services.proxy_request_create(agent=daughter, phone=mother.phone)
+    asked = asks.proxy_request_create(agent=daughter, phone=mother.phone)
 
     results = run_together(
         [
-            lambda: services.proxy_request_approve(actor=mother, request_id=asked.pk),
-            lambda: services.proxy_request_approve(actor=world.worker_a, request_id=asked.pk),
+            lambda: asks.proxy_request_approve(actor=mother, request_id=asked.pk),
+            lambda: asks.proxy_request_approve(actor=world.worker_a, request_id=asked.pk),
         ]
     )
 

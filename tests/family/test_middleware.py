@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from family import services
 from family.acting import SESSION_KEY
 from family.models import ProxyAction
+from family.services import grants
 from mutualaid.models import Category, Need
 from residents.models import Notification
 from tests.factories import PASSWORD
@@ -105,7 +105,7 @@ def test_a_refused_write_is_not_recorded(acting):
 
 
 def test_revoking_ends_acting_at_the_next_request(acting, grant, mother):
-    services.proxy_grant_revoke(actor=mother, grant_id=grant.pk)
+    grants.proxy_grant_revoke(actor=mother, grant_id=grant.pk)
 
     response = acting.get(reverse("profile"))
 
@@ -170,7 +170,6 @@ def test_a_comment_made_while_acting_is_recorded_and_a_refused_one_is_not(
     refused = acting.post(url, {"body": ""}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 200
     assert ProxyAction.objects.count() == 1
-
 
 
 def test_every_route_the_allow_list_names_exists():

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from core.models import AccessLog
-from family import services
-from family.models import ProxyGrant, ProxyRequest
+from family.models import ProxyGrant
+from family.services import grants
 from tests.factories import SmsOutbox
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_the_resident_sees_who_acts_for_them_what_they_did_and_can_end_it(
     client, grant, mother, django_assert_max_num_queries
 ):
     for label in ("发布了求助", "报名了活动"):
-        services.proxy_action_record(grant=grant, label=label)
+        grants.proxy_action_record(grant=grant, label=label)
     client.force_login(mother)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("family-home")).content.decode()

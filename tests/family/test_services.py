@@ -4,7 +4,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.models import AccessLog
-from family import services
 from family.errors import (
     AlreadyHelping,
     CodeLocked,
@@ -16,6 +15,7 @@ from family.errors import (
     RequestNotFound,
 )
 from family.models import AssistedResident, ProxyAction, ProxyGrant, ProxyRequest, Via
+from family.services import asks, grants
 from grids.errors import OutOfScope
 from grids.models import Membership
 from residents.models import Notification
@@ -32,7 +32,7 @@ def test_a_code_goes_to_the_resident_and_confirming_it_makes_a_grant(ask, daught
     code = SmsOutbox.last_code(mother.phone)
     assert code not in asked.code_hash  # kept only as a keyed hash
 
-    grant = services.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=code)
+    grant = asks.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=code)
 
     assert (grant.principal, grant.agent, grant.via) == (mother, daughter, Via.SMS)
     asked.refresh_from_db()
@@ -49,7 +49,7 @@ def test_an_unknown_number_is_answered_like_a_known_one(ask, daughter, mother):
     assert unknown.principal is None
     assert [to for to, _ in SmsOutbox.sent] == [mother.phone]  # nothing texted to nobody
     with pytest.raises(CodeWrong):
-        services.proxy_request_confirm(agent=daughter, request_id=unknown.pk, code="000000")
+        asks.proxy_request_confirm(agent=daughter, request_id=unknown.pk, code="000000")
 
 
 def test_five_wrong_codes_lock_the_request_even_the_right_one_after(ask, daughter, mother):
@@ -58,12 +58,12 @@ def test_five_wrong_codes_lock_the_request_even_the_right_one_after(ask, daughte
     wrong = "111111" if right != "111111" else "222222"
     for left in (4, 3, 2, 1):
         with pytest.raises(CodeWrong) as refused:
-            services.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=wrong)
+            asks.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=wrong)
         assert str(left) in str(refused.value.message)
     with pytest.raises(CodeLocked):
-        services.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=wrong)
+        asks.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=wrong)
     with pytest.raises(CodeLocked) as locked:
-        services.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=right)
+        asks.proxy_request_confirm(agent=daughter, request_id=asked.pk, code=right)
     assert locked.value.status == 409
     asked.refresh_from_db()
     assert (asked.state, asked.code_attempts) == (ProxyRequest.State.LOCKED, 5)
@@ -99,15 +99,15 @@ def test_one_active_grant_per_resident_and_helper(ask, grant, daughter, mother):
 
 def test_the_resident_can_agree_on_their_own_page(ask, daughter, mother):
     asked = ask(daughter, mother.phone)
-    grant = services.proxy_request_approve(actor=mother, request_id=asked.pk)
+    grant = asks.proxy_request_approve(actor=mother, request_id=asked.pk)
     assert grant.via == Via.RESIDENT
     with pytest.raises(RequestClosed):
-        services.proxy_request_approve(actor=mother, request_id=asked.pk)
+        asks.proxy_request_approve(actor=mother, request_id=asked.pk)
 
 
 def test_the_grid_worker_confirms_in_person_and_that_is_logged(ask, world, daughter, mother):
     asked = ask(daughter, mother.phone)
-    grant = services.proxy_request_approve(actor=world.worker_a, request_id=asked.pk)
+    grant = asks.proxy_request_approve(actor=world.worker_a, request_id=asked.pk)
     assert (grant.via, grant.approved_by) == (Via.GRID_WORKER, world.worker_a)
     assert AccessLog.objects.filter(
         actor=world.worker_a, subject=mother, action="family.request_approved"
@@ -118,19 +118,19 @@ def test_another_grids_worker_cannot_tell_the_request_exists(ask, world, daughte
     asked = ask(daughter, mother.phone)
     for stranger in (world.worker_b, world.outsider, world.resident_a2):
         with pytest.raises(RequestNotFound):
-            services.proxy_request_approve(actor=stranger, request_id=asked.pk)
+            asks.proxy_request_approve(actor=stranger, request_id=asked.pk)
 
 
 def test_the_resident_or_the_helper_ends_a_grant_and_a_stranger_cannot(world, grant, mother):
     with pytest.raises(RequestNotFound):
-        services.proxy_grant_revoke(actor=world.resident_a2, grant_id=grant.pk)
-    services.proxy_grant_revoke(actor=mother, grant_id=grant.pk)
+        grants.proxy_grant_revoke(actor=world.resident_a2, grant_id=grant.pk)
+    grants.proxy_grant_revoke(actor=mother, grant_id=grant.pk)
     with pytest.raises(GrantEnded):
-        services.proxy_grant_revoke(actor=grant.agent, grant_id=grant.pk)
+        grants.proxy_grant_revoke(actor=grant.agent, grant_id=grant.pk)
 
 
 def test_a_grid_worker_registers_a_resident_with_no_phone_and_helps_them(world):
-    grant = services.assisted_resident_register(
+    grant = grants.assisted_resident_register(
         actor=world.worker_a,
         grid_id=world.grid_a.pk,
         micro_grid_id=world.buildings["a"][0].pk,
@@ -143,14 +143,14 @@ def test_a_grid_worker_registers_a_resident_with_no_phone_and_helps_them(world):
     assert Membership.objects.get(user=elder, left_at__isnull=True).grid == world.grid_a
     # A cadre of the community can end it; a cadre elsewhere cannot see it.
     with pytest.raises(RequestNotFound):
-        services.proxy_grant_revoke(actor=world.cadre_west, grant_id=grant.pk)
-    services.proxy_grant_revoke(actor=world.cadre_east, grant_id=grant.pk)
+        grants.proxy_grant_revoke(actor=world.cadre_west, grant_id=grant.pk)
+    grants.proxy_grant_revoke(actor=world.cadre_east, grant_id=grant.pk)
     assert AccessLog.objects.filter(actor=world.cadre_east, action="family.grant_revoked").exists()
 
 
 def test_only_the_grids_worker_registers_residents_there(world):
     with pytest.raises(OutOfScope):
-        services.assisted_resident_register(
+        grants.assisted_resident_register(
             actor=world.worker_b,
             grid_id=world.grid_a.pk,
             micro_grid_id=world.buildings["a"][0].pk,
@@ -159,7 +159,7 @@ def test_only_the_grids_worker_registers_residents_there(world):
 
 
 def test_no_text_is_sent_to_a_resident_with_no_phone(ask, world, daughter):
-    grant = services.assisted_resident_register(
+    grant = grants.assisted_resident_register(
         actor=world.worker_a,
         grid_id=world.grid_a.pk,
         micro_grid_id=world.buildings["a"][0].pk,
@@ -170,7 +170,7 @@ def test_no_text_is_sent_to_a_resident_with_no_phone(ask, world, daughter):
 
 
 def test_each_recorded_action_tells_the_resident(grant, mother):
-    action = services.proxy_action_record(
+    action = grants.proxy_action_record(
         grant=grant, label="发布了求助", object_type="need", object_id=5
     )
     assert ProxyAction.objects.get() == action
@@ -183,4 +183,4 @@ def test_texts_to_one_number_are_capped_by_the_day(ask, mother):
     helpers = [UserFactory() for _ in range(7)]
     for helper in helpers:
         ask(helper, mother.phone)
-    assert len(SmsOutbox.sent) == services.TEXTS_PER_PHONE_PER_DAY
+    assert len(SmsOutbox.sent) == asks.TEXTS_PER_PHONE_PER_DAY

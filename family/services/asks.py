@@ -1,4 +1,4 @@
-"""Family help: asking, agreeing, acting and ending. Pages, API and admin call these.
+"""Asking to act for a resident, and the resident's (or their grid worker's) answer.
 
 Codes: six digits, sent only by the SMS gateway, kept only as an HMAC (never logged, never
 stored in clear); five wrong tries lock the request. Whether a phone number belongs to an
@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,24 +23,14 @@ from family.errors import (
     AlreadyHelping,
     CodeLocked,
     CodeWrong,
-    GrantEnded,
-    NameInvalid,
     NotYourself,
     PhoneInvalid,
     RequestClosed,
     RequestNotFound,
 )
 from family.events import family_event_emit
-from family.models import (
-    CODE_ATTEMPTS_MAX,
-    AssistedResident,
-    ProxyAction,
-    ProxyGrant,
-    ProxyRequest,
-    Via,
-)
-from grids.errors import OutOfScope
-from grids.models import Grid, Membership, MicroGrid
+from family.models import CODE_ATTEMPTS_MAX, AssistedResident, ProxyGrant, ProxyRequest, Via
+from family.services import grants
 from residents.models import User
 from residents.phones import normalize_phone
 from residents.sms import sms_send
@@ -49,7 +39,6 @@ REQUEST_DAYS = 7
 CODE_MINUTES = 15
 RESEND_SECONDS = 60
 TEXTS_PER_PHONE_PER_DAY = 5
-PLACEHOLDER_PREFIX = "+999"
 
 
 def _code_hash(request_id: int, code: str) -> str:
@@ -60,7 +49,7 @@ def _code_hash(request_id: int, code: str) -> str:
 def _has_phone(user: User | None) -> bool:
     return (
         user is not None
-        and not user.phone.startswith(PLACEHOLDER_PREFIX)
+        and not user.phone.startswith(grants.PLACEHOLDER_PREFIX)
         and not AssistedResident.objects.filter(user=user).exists()
     )
 
@@ -162,33 +151,6 @@ def _check_open(request: ProxyRequest) -> None:
         raise RequestClosed()
 
 
-def _grant_create(
-    *,
-    request: ProxyRequest | None,
-    principal: User,
-    agent: User,
-    via: str,
-    approved_by: User | None,
-) -> ProxyGrant:
-    existing = ProxyGrant.objects.filter(
-        principal=principal, agent=agent, revoked_at__isnull=True
-    ).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            grant = ProxyGrant.objects.create(
-                principal=principal, agent=agent, via=via, request=request, approved_by=approved_by
-            )
-    except IntegrityError:
-        raise AlreadyHelping() from None
-    family_event_emit(
-        user_id=principal.pk,
-        event={"type": "family.granted", "grant_id": grant.pk, "by": agent.display_name},
-    )
-    return grant
-
-
 def _request_decide(request: ProxyRequest, *, state: str, by: User) -> None:
     request.state = state
     request.decided_at = timezone.now()
@@ -216,7 +178,7 @@ def proxy_request_confirm(*, agent: User, request_id: int, code: str) -> ProxyGr
         )
         if right:
             _request_decide(request, state=ProxyRequest.State.CONFIRMED, by=agent)
-            return _grant_create(
+            return grants.grant_create(
                 request=request,
                 principal=request.principal,
                 agent=agent,
@@ -265,7 +227,7 @@ def proxy_request_approve(*, actor: User, request_id: int) -> ProxyGrant:
         raise RequestNotFound()
     _check_open(request)
     _request_decide(request, state=ProxyRequest.State.CONFIRMED, by=actor)
-    return _grant_create(
+    return grants.grant_create(
         request=request,
         principal=request.principal,
         agent=request.agent,
@@ -297,119 +259,3 @@ def proxy_request_decline(*, actor: User, request_id: int) -> ProxyRequest:
         raise RequestClosed()
     _request_decide(request, state=state, by=actor)
     return request
-
-
-@transaction.atomic
-def proxy_grant_revoke(*, actor: User, grant_id: int) -> ProxyGrant:
-    """End family help: the resident, the helper giving it up, or a cadre of the resident's
-    community. Acting ends at the helper's next request (the middleware checks each time)."""
-    grant = (
-        ProxyGrant.objects.select_for_update(of=("self",))
-        .select_related("principal")
-        .filter(pk=grant_id)
-        .first()
-    )
-    if grant is None or not permissions.can_end_grant(
-        actor, principal_id=grant.principal_id, agent_id=grant.agent_id, principal=grant.principal
-    ):
-        raise RequestNotFound()
-    if grant.revoked_at is not None:
-        raise GrantEnded()
-    grant.revoked_at = timezone.now()
-    grant.revoked_by = actor
-    grant.save(update_fields=["revoked_at", "revoked_by"])
-    if actor.pk not in (grant.principal_id, grant.agent_id):
-        access_log_record(
-            actor=actor,
-            action="family.grant_revoked",
-            subject=grant.principal,
-            detail={"grant": grant.pk},
-        )
-    if actor.pk != grant.principal_id:
-        family_event_emit(
-            user_id=grant.principal_id,
-            event={"type": "family.revoked", "grant_id": grant.pk, "by": actor.display_name},
-        )
-    return grant
-
-
-def acting_grant(*, agent: User, grant_id: int) -> ProxyGrant:
-    """The active grant `agent` may act under, or a refusal (for starting to act)."""
-    grant = (
-        ProxyGrant.objects.select_related("principal")
-        .filter(pk=grant_id, agent=agent, revoked_at__isnull=True)
-        .first()
-    )
-    if grant is None:
-        raise RequestNotFound()
-    return grant
-
-
-@transaction.atomic
-def proxy_action_record(
-    *,
-    grant: ProxyGrant,
-    label: str,
-    object_type: str = "",
-    object_id: int | None = None,
-    path: str = "",
-) -> ProxyAction:
-    """Write down one thing done in the resident's name, and tell the resident."""
-    action = ProxyAction.objects.create(
-        grant=grant,
-        principal_id=grant.principal_id,
-        agent_id=grant.agent_id,
-        label=label[:120],
-        object_type=object_type[:40],
-        object_id=object_id,
-        path=path[:200],
-    )
-    family_event_emit(
-        user_id=grant.principal_id,
-        event={
-            "type": "family.acted",
-            "grant_id": grant.pk,
-            "action_id": action.pk,
-            "by": grant.agent.display_name,
-            "label": action.label,
-        },
-    )
-    return action
-
-
-def _placeholder_phone() -> str:
-    while True:
-        phone = f"{PLACEHOLDER_PREFIX}{secrets.randbelow(10**11):011d}"
-        if not User.objects.filter(phone=phone).exists():
-            return phone
-
-
-@transaction.atomic
-def assisted_resident_register(
-    *, actor: User, grid_id: int, micro_grid_id: int, name: str
-) -> ProxyGrant:
-    """A grid worker registers a resident of their grid who has no phone, and helps them.
-
-    The account gets a +999 placeholder number (see AssistedResident) and an unusable
-    password: nobody signs in as them. The grid worker's role is the check: the grant is
-    theirs at once, and the community's cadres can see and end it."""
-    name = (name or "").strip()
-    if not name or len(name) > 30:
-        raise NameInvalid()
-    grid = Grid.objects.filter(pk=grid_id).first()
-    if grid is None or not (actor.is_superuser or grid.grid_worker_id == actor.pk):
-        raise OutOfScope()
-    micro_grid = MicroGrid.objects.filter(pk=micro_grid_id, grid=grid).first()
-    if micro_grid is None:
-        raise OutOfScope()
-    user = User.objects.create_user(phone=_placeholder_phone(), display_name=name)
-    AssistedResident.objects.create(user=user, registered_by=actor)
-    Membership.objects.create(
-        user=user, grid=grid, micro_grid=micro_grid, verified_at=timezone.now(), verified_by=actor
-    )
-    access_log_record(
-        actor=actor, action="family.assisted_registered", subject=user, scope=f"grid:{grid.pk}"
-    )
-    return _grant_create(
-        request=None, principal=user, agent=actor, via=Via.STAFF_HELD, approved_by=actor
-    )
