@@ -3,7 +3,7 @@ import logging
 from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 
-from today.selectors import tab_badges_for
+from today.selectors.badges import tab_badges_for
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@
 from django.shortcuts import render
 
 from grids.forms import JoinCodeForm
-from today import selectors, steps
+from today import steps
+from today.selectors import home as selectors
 
 
 def home(request):

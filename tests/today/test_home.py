@@ -362,10 +362,13 @@ def test_a_cadre_sees_what_is_overdue_today_and_the_figures(en_client, world, ma
     reads = _text(re.search(r'id="today-reads">(.*?)</ul>', html, re.S).group(1))
     assert "停电通知 Read by 1 of 4 residents (25%)" in reads
     assert "West" not in html and world.grid_c.name not in html
+    staff = re.search(r'aria-labelledby="today-cadre-h".*?</section>', html, re.S).group(0)
+    for path in set(re.findall(r'href="(/[^"]*)"', staff)):
+        assert en_client.get(path.replace("&amp;", "&")).status_code == 200, path
 
 
 def test_a_campaign_for_some_grids_counts_only_their_handovers(world, masks):
-    from today.selectors import campaigns_running
+    from today.selectors.staff import campaigns_running
 
     campaign = campaigns.campaign_create(
         actor=world.cadre_east,
@@ -408,7 +411,7 @@ def test_a_cadre_who_also_serves_a_grid_sees_the_grid_then_the_community(client,
 
 
 def test_notices_helper_counts_only_the_grids_a_notice_reaches(world):
-    from today.selectors import notices_with_rates
+    from today.selectors.staff import notices_with_rates
 
     notice = notices.notice_publish(
         actor=world.cadre_east,

@@ -20,8 +20,8 @@ from mutualaid.services import campaigns, claims, needs
 from residents.models import Notification
 from tests.factories import GridFactory, MembershipFactory, MicroGridFactory, UserFactory
 from tests.today.conftest import make_activity
-from today import selectors
 from today.context_processors import tab_badges
+from today.selectors import badges, home, resident, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +54,13 @@ def test_a_residents_today_costs_the_same_for_one_item_or_thirty(
 ):
     _resident_items(world, masks, n)
     with django_assert_num_queries(RESIDENT_QUERIES):
-        today = selectors.today_for(world.resident_a)
-    resident = today.resident
-    assert resident.notice is not None and resident.notice.notice.title == f"通知{n - 1}"
-    assert len(resident.needs) == min(n, selectors.MINE_LIMIT)
-    assert len(resident.claims) == min(n, selectors.MINE_LIMIT)
-    assert len(resident.signups) == min(n, selectors.MINE_LIMIT)
-    assert len(resident.nearby) == min(n, selectors.NEARBY_LIMIT)
+        today = home.today_for(world.resident_a)
+    mine = today.resident
+    assert mine.notice is not None and mine.notice.notice.title == f"通知{n - 1}"
+    assert len(mine.needs) == min(n, resident.MINE_LIMIT)
+    assert len(mine.claims) == min(n, resident.MINE_LIMIT)
+    assert len(mine.signups) == min(n, resident.MINE_LIMIT)
+    assert len(mine.nearby) == min(n, resident.NEARBY_LIMIT)
     assert today.sections == ["resident"]
 
 
@@ -97,7 +97,7 @@ def test_a_grid_workers_today_costs_the_same_for_one_grid_or_six(
         post = Post.objects.filter(grid=grid, kind=PostKind.NOTICE).first()
         Post.objects.filter(pk=post.pk).update(review_pending=True)
     with django_assert_num_queries(GRID_WORKER_QUERIES):
-        today = selectors.today_for(world.worker_a)
+        today = home.today_for(world.worker_a)
     assert [g.pk for g in today.grids] == [g.pk for g in grids]
     assert all(g.notice_id and g.flags == 1 and g.to_verify >= 1 for g in today.grids)
     assert today.sections == ["grid_worker"]
@@ -130,10 +130,10 @@ def _cadre_items(world, masks, n: int) -> None:
 def test_a_cadres_today_costs_the_same_for_few_or_many(world, masks, n, django_assert_num_queries):
     _cadre_items(world, masks, n)
     with django_assert_num_queries(CADRE_QUERIES):
-        today = selectors.today_for(world.cadre_east)
+        today = home.today_for(world.cadre_east)
     cadre = today.cadre
-    assert len(cadre.notices) == min(n, selectors.CADRE_NOTICES)
-    assert len(cadre.campaigns) == min(n, selectors.CADRE_LIST_LIMIT)
+    assert len(cadre.notices) == min(n, staff.CADRE_NOTICES)
+    assert len(cadre.campaigns) == min(n, staff.CADRE_LIST_LIMIT)
     assert cadre.urgent_late == n
     assert today.sections == ["cadre"]
 
@@ -146,7 +146,7 @@ def test_badges_count_unread_notices_of_my_grid_and_unread_notifications(
 ):
     old = notices.notice_publish(actor=world.cadre_east, community=world.east, title="旧", body="x")
     type(old).objects.filter(pk=old.pk).update(
-        published_at=timezone.now() - timedelta(days=selectors.NOTICE_FRESH_DAYS + 1)
+        published_at=timezone.now() - timedelta(days=badges.NOTICE_FRESH_DAYS + 1)
     )
     for title in ("一", "二"):
         notices.notice_publish(actor=world.cadre_east, community=world.east, title=title, body="x")
@@ -167,11 +167,11 @@ def test_badges_count_unread_notices_of_my_grid_and_unread_notifications(
             user=world.resident_a, seq=seq, type="aid.message", read_at=read_at
         )
     with django_assert_num_queries(2):
-        assert selectors.tab_badges_for(world.resident_a) == {"home": 2, "me": 2}
+        assert badges.tab_badges_for(world.resident_a) == {"home": 2, "me": 2}
     first = Post.objects.filter(grid=world.grid_a, notice__title="一").get()
     NoticeRead.objects.create(notice_id=first.notice_id, user=world.resident_a, grid=world.grid_a)
-    assert selectors.tab_badges_for(world.resident_a) == {"home": 1, "me": 2}
-    assert selectors.tab_badges_for(world.outsider) == {"home": 0, "me": 0}
+    assert badges.tab_badges_for(world.resident_a) == {"home": 1, "me": 2}
+    assert badges.tab_badges_for(world.outsider) == {"home": 0, "me": 0}
 
 
 def test_badges_are_lazy_empty_for_visitors_and_safe_without_a_user(
@@ -218,9 +218,9 @@ def _home_tab(response) -> str | None:
 
 def test_a_staff_member_without_a_home_grid_has_no_notice_badge(world):
     notices.notice_publish(actor=world.cadre_east, community=world.east, title="通知", body="x")
-    assert selectors.tab_badges_for(world.cadre_east)["home"] == 0
-    assert selectors.tab_badges_for(world.worker_a)["home"] == 0
-    assert selectors.tab_badges_for(UserFactory())["home"] == 0
+    assert badges.tab_badges_for(world.cadre_east)["home"] == 0
+    assert badges.tab_badges_for(world.worker_a)["home"] == 0
+    assert badges.tab_badges_for(UserFactory())["home"] == 0
 
 
 def test_a_badge_count_that_fails_leaves_the_page_without_badges(world, monkeypatch):

@@ -1,37 +1,11 @@
-"""Reads for the home page ("today") and the tab bar's badges.
-
-Home reads from every app, so `today` ranks above them all and may call their models and
-selectors. Each part costs a fixed number of queries whatever the number of items:
-
-- roles: the open membership (1); the grid worker's and the cadre's parts start with the
-  query that finds their grids or communities, so a resident pays nothing for them (2);
-- resident: latest notice, my needs, my claims, my sign-ups, needs nearby (5);
-- grid worker: one query over the grids served, every figure a correlated subquery (1);
-- cadre: overdue figures, urgent needs by grid, unconfirmed attendance, notices and their
-  read rates (4), running campaigns with their totals (2), today's activities (1).
-
-The tab bar's badges cost two queries, run only when a page shows them.
-"""
+"""The staff's today: for a grid worker, each grid's doors to knock on and lists to work
+through (one query); for a cadre, what is overdue and the community's figures (eight)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from activities.models import Activity, SignUp
@@ -42,182 +16,25 @@ from grids.models import (
     ContentState,
     Grid,
     Membership,
-    Mute,
     Notice,
     NoticeRead,
     Post,
-    PostKind,
     Role,
     RoleGrant,
 )
-from grids.selectors.places import home_membership
 from mutualaid.models import Campaign, Claim, Need, Urgency
-from mutualaid.selectors.matching import SAME_BUILDING, SAME_COMMUNITY, SAME_GRID
 from mutualaid.services.claims import ACCEPTED_CLAIM_TTL
 from residents.models import User
-from residents.selectors import unread_count
+from today.selectors.shared import count_of, notice_posts_on_boards, sum_of
 
-# A notice older than this no longer counts as unread on the badge.
-NOTICE_FRESH_DAYS = 30
 # The grid worker's walking list (mutualaid's urgent page) starts at six hours.
 URGENT_LATE_HOURS = 6
 # An accepted claim lapses after ACCEPTED_CLAIM_TTL; halfway there it is running late.
 CLAIM_LATE_AFTER = ACCEPTED_CLAIM_TTL / 2
 # Activities ended this recently with attendance not yet confirmed are overdue.
 ATTENDANCE_WITHIN_DAYS = 7
-MINE_LIMIT = 10
-NEARBY_LIMIT = 3
 CADRE_NOTICES = 5
 CADRE_LIST_LIMIT = 5
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """COUNT(*) of a correlated queryset, as a column of the outer query."""
-    counted = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _sum(queryset: QuerySet, column: str) -> Coalesce:
-    summed = queryset.order_by().values(total=Func(F(column), function="SUM"))
-    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
-
-
-def _visible_notice_posts() -> QuerySet[Post]:
-    """Notice cards still on a board: not withdrawn (hidden), not superseded."""
-    return Post.objects.filter(
-        kind=PostKind.NOTICE,
-        state=ContentState.VISIBLE,
-        notice__withdrawn_at__isnull=True,
-        notice__superseded_by__isnull=True,
-    )
-
-
-# The tab bar
-
-
-def unread_notices_count(user: User) -> int:
-    """Fresh notices on the user's home grid's board they have not opened: one query."""
-    home_grid = Membership.objects.filter(user=user, left_at__isnull=True).values("grid_id")[:1]
-    fresh = timezone.now() - timedelta(days=NOTICE_FRESH_DAYS)
-    return (
-        _visible_notice_posts()
-        .filter(grid_id=Subquery(home_grid), notice__published_at__gte=fresh)
-        .exclude(Exists(NoticeRead.objects.filter(notice_id=OuterRef("notice_id"), user=user)))
-        .count()
-    )
-
-
-def tab_badges_for(user: User) -> dict[str, int]:
-    """What the tab bar's badges count: unread notices (首页) and notifications (我的)."""
-    return {"home": unread_notices_count(user), "me": unread_count(user)}
-
-
-# The resident
-
-
-@dataclass
-class ResidentToday:
-    membership: Membership
-    notice: Post | None
-    needs: list[Need]
-    claims: list[Claim]
-    signups: list[SignUp]
-    nearby: list[Need]
-
-    @property
-    def has_open_items(self) -> bool:
-        return bool(self.needs or self.claims or self.signups)
-
-
-def latest_notice(*, user: User, grid_id: int) -> Post | None:
-    """The newest notice card of the grid, with `read` (has the user opened it)."""
-    return (
-        _visible_notice_posts()
-        .filter(grid_id=grid_id)
-        .select_related("notice")
-        .annotate(
-            read=Exists(NoticeRead.objects.filter(notice_id=OuterRef("notice_id"), user=user))
-        )
-        .order_by("-id")
-        .first()
-    )
-
-
-def my_open_needs(user: User) -> list[Need]:
-    """Needs still waiting for help or for their handover, newest first."""
-    return list(
-        Need.objects.filter(requester=user, state__in=[*Need.OPEN_STATES, Need.State.MATCHED])
-        .select_related("category")
-        .order_by("-created_at", "-id")[:MINE_LIMIT]
-    )
-
-
-def my_live_claims(user: User) -> list[Claim]:
-    """Claims I give or receive that wait for an answer or a handover, oldest first (the
-    one closest to lapsing comes first)."""
-    return list(
-        Claim.objects.filter(Q(receiver=user) | Q(offer__giver=user), state__in=Claim.LIVE_STATES)
-        .select_related("offer__giver", "offer__category", "receiver")
-        .order_by("created_at", "id")[:MINE_LIMIT]
-    )
-
-
-def my_coming_signups(user: User) -> list[SignUp]:
-    """Places I (or my household) hold or wait for in shifts not yet over, soonest first."""
-    return list(
-        SignUp.objects.filter(
-            user=user,
-            state__in=[SignUp.State.CONFIRMED, SignUp.State.WAITLISTED],
-            slot__ends_at__gt=timezone.now(),
-            activity__state=Activity.State.PUBLISHED,
-        )
-        .select_related("activity", "slot")
-        .order_by("slot__starts_at", "id")[:MINE_LIMIT]
-    )
-
-
-def needs_nearby(*, user: User, membership: Membership, limit: int = NEARBY_LIMIT) -> list[Need]:
-    """Open needs of neighbours in my community that I might meet: same building first,
-    then same grid, then the community; urgent first within each; whoever waited longest
-    first. Each has `tier` (mutualaid's proximity tiers). Never my own, never someone I
-    muted or who muted me. One query on need_open_nearby_idx (community, open)."""
-    now = timezone.now()
-    return list(
-        Need.objects.filter(
-            community_id=membership.grid.community_id,
-            state__in=Need.OPEN_STATES,
-            expires_at__gt=now,
-        )
-        .exclude(requester=user)
-        .exclude(requester_id__in=Mute.objects.filter(muter=user).values("muted_id"))
-        .exclude(requester_id__in=Mute.objects.filter(muted=user).values("muter_id"))
-        .annotate(
-            tier=Case(
-                When(micro_grid_id=membership.micro_grid_id, then=Value(SAME_BUILDING)),
-                When(grid_id=membership.grid_id, then=Value(SAME_GRID)),
-                default=Value(SAME_COMMUNITY),
-                output_field=IntegerField(),
-            ),
-            urgent_first=Case(
-                When(urgency=Urgency.URGENT, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-        )
-        .select_related("category", "requester")
-        .order_by("tier", "urgent_first", "created_at", "id")[:limit]
-    )
-
-
-def resident_today(user: User, membership: Membership) -> ResidentToday:
-    return ResidentToday(
-        membership=membership,
-        notice=latest_notice(user=user, grid_id=membership.grid_id),
-        needs=my_open_needs(user),
-        claims=my_live_claims(user),
-        signups=my_coming_signups(user),
-        nearby=needs_nearby(user=user, membership=membership),
-    )
 
 
 # The grid worker
@@ -227,21 +44,21 @@ def grids_served_today(user: User) -> list[Grid]:
     """The grids the user serves as grid worker, each with what waits for them: the latest
     notice and how many members have not read it, urgent needs unmatched after six hours,
     reported posts and comments to review, members to verify. One query."""
-    latest = _visible_notice_posts().filter(grid_id=OuterRef("pk")).order_by("-id")
+    latest = notice_posts_on_boards().filter(grid_id=OuterRef("pk")).order_by("-id")
     active = Membership.objects.filter(grid_id=OuterRef("pk"), left_at__isnull=True)
     now = timezone.now()
     grids = list(
         Grid.objects.filter(grid_worker=user)
         .select_related("community")
         .annotate(
-            members=_count(active),
-            to_verify=_count(active.filter(verified_at__isnull=True)),
+            members=count_of(active),
+            to_verify=count_of(active.filter(verified_at__isnull=True)),
             notice_id=Subquery(latest.values("notice_id")[:1]),
             notice_title=Subquery(latest.values("notice__title")[:1]),
-            notice_read=_count(
+            notice_read=count_of(
                 NoticeRead.objects.filter(notice_id=OuterRef("notice_id"), grid_id=OuterRef("pk"))
             ),
-            urgent=_count(
+            urgent=count_of(
                 Need.objects.filter(
                     grid_id=OuterRef("pk"),
                     urgency=Urgency.URGENT,
@@ -250,12 +67,12 @@ def grids_served_today(user: User) -> list[Grid]:
                     expires_at__gt=now,
                 )
             ),
-            flagged_posts=_count(
+            flagged_posts=count_of(
                 Post.objects.filter(grid_id=OuterRef("pk"), review_pending=True).exclude(
                     state=ContentState.DELETED
                 )
             ),
-            flagged_comments=_count(
+            flagged_comments=count_of(
                 Comment.objects.filter(post__grid_id=OuterRef("pk"), review_pending=True)
                 .exclude(state=ContentState.DELETED)
                 .exclude(post__state=ContentState.DELETED)
@@ -324,7 +141,7 @@ def cadre_communities(user: User) -> list[Community]:
     return list(
         Community.objects.filter(pk__in=grants.values("community_id"))
         .annotate(
-            claims_late=_count(
+            claims_late=count_of(
                 Claim.objects.filter(
                     grid__community_id=OuterRef("pk"),
                     state=Claim.State.ACCEPTED,
@@ -366,7 +183,7 @@ def attendance_unconfirmed(community_ids: list[int]) -> list[Activity]:
             ends_at__lte=now,
             ends_at__gt=now - timedelta(days=ATTENDANCE_WITHIN_DAYS),
         )
-        .annotate(unconfirmed=_count(waiting))
+        .annotate(unconfirmed=count_of(waiting))
         .filter(unconfirmed__gt=0)
         .order_by("ends_at", "id")[:CADRE_LIST_LIMIT]
     )
@@ -441,7 +258,7 @@ def campaigns_running(community_ids: list[int]) -> list[CampaignTotal]:
             starts_at__lte=now,
             ends_at__gt=now,
         )
-        .annotate(handed_over=_sum(handed, "quantity"))
+        .annotate(handed_over=sum_of(handed, "quantity"))
         .prefetch_related("categories")
         .order_by("ends_at", "id")[:CADRE_LIST_LIMIT]
     )
@@ -483,42 +300,4 @@ def cadre_today(communities: list[Community]) -> CadreToday:
         activities=activities_today(ids),
         urgent_by_grid=urgent_late_by_grid(ids),
         attendance_open=attendance_unconfirmed(ids),
-    )
-
-
-# Everything
-
-
-@dataclass
-class Today:
-    resident: ResidentToday | None
-    grids: list[Grid]
-    cadre: CadreToday | None
-
-    @property
-    def is_staff(self) -> bool:
-        return bool(self.grids or self.cadre)
-
-    @property
-    def sections(self) -> list[str]:
-        """The order of the parts: the staff's work first (the grid worker's doors, then
-        the community's figures), then the person's own things."""
-        order = []
-        if self.grids:
-            order.append("grid_worker")
-        if self.cadre:
-            order.append("cadre")
-        if self.resident:
-            order.append("resident")
-        return order
-
-
-def today_for(user: User) -> Today:
-    """Everything the home page shows a logged-in person, by the roles they hold."""
-    membership = home_membership(user)
-    communities = cadre_communities(user)
-    return Today(
-        resident=resident_today(user, membership) if membership else None,
-        grids=grids_served_today(user),
-        cadre=cadre_today(communities) if communities else None,
     )

@@ -1,0 +1,44 @@
+"""Everything home shows a logged-in person, by the roles they hold, in order."""
+
+from dataclasses import dataclass
+
+from grids.models import Grid
+from grids.selectors.places import home_membership
+from residents.models import User
+from today.selectors.resident import ResidentToday, resident_today
+from today.selectors.staff import CadreToday, cadre_communities, cadre_today, grids_served_today
+
+
+@dataclass
+class Today:
+    resident: ResidentToday | None
+    grids: list[Grid]
+    cadre: CadreToday | None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.grids or self.cadre)
+
+    @property
+    def sections(self) -> list[str]:
+        """The order of the parts: the staff's work first (the grid worker's doors, then
+        the community's figures), then the person's own things."""
+        order = []
+        if self.grids:
+            order.append("grid_worker")
+        if self.cadre:
+            order.append("cadre")
+        if self.resident:
+            order.append("resident")
+        return order
+
+
+def today_for(user: User) -> Today:
+    """Everything the home page shows a logged-in person, by the roles they hold."""
+    membership = home_membership(user)
+    communities = cadre_communities(user)
+    return Today(
+        resident=resident_today(user, membership) if membership else None,
+        grids=grids_served_today(user),
+        cadre=cadre_today(communities) if communities else None,
+    )
