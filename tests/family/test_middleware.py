@@ -181,3 +181,20 @@ def test_every_route_the_allow_list_names_exists():
     names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
     missing = (set(READ) | set(WRITE) | set(QUIET)) - names
     assert not missing, sorted(missing)
+
+
+def test_signing_up_for_an_activity_while_acting_is_in_the_residents_name(acting, world, mother):
+    from activities.models import SignUp
+    from tests.activities.conftest import make_class
+
+    activity = make_class(world)
+    slot = activity.slots.get()
+
+    response = acting.post(
+        reverse("activity-signup", args=[activity.pk]), {"slot": slot.pk, "who": "self"}
+    )
+
+    assert response.status_code == 302
+    assert SignUp.objects.get().user_id == mother.pk
+    action = ProxyAction.objects.get()
+    assert (action.object_type, action.object_id) == ("activity", activity.pk)
