@@ -263,3 +263,20 @@ def test_too_many_log_ins_from_one_place_get_a_plain_page(client, world, setting
     html = refused.content.decode()
     assert len(h1s(html)) == 1
     assert t("Too many tries. For your safety, please wait a while and try again.") in html
+
+
+def test_a_mistyped_number_is_corrected_on_the_sign_up_code_page(client, sms_outbox):
+    client.post(reverse("account_signup"), {"phone": "13911115555"})
+    page = client.get(reverse("account_verify_phone")).content.decode()
+    assert 'name="action" value="change"' in page
+    changed = client.post(
+        reverse("account_verify_phone"), {"action": "change", "phone": "139 1111 6666"}
+    )
+    assert changed.status_code == 302
+    page = client.get(reverse("account_verify_phone")).content.decode()
+    assert "139 1111 6666" in page
+    code = SmsOutbox.last_code("+8613911116666")
+    assert client.post(reverse("account_verify_phone"), {"code": code}).status_code == 302
+    user = User.objects.get(phone="+8613911116666")
+    assert user.phone_verified
+    assert not User.objects.filter(phone="+8613911115555").exists()
