@@ -34,7 +34,7 @@ class ProxyRequest(models.Model):
         CONFIRMED = "confirmed", _("agreed")
         DECLINED = "declined", _("turned down")
         LOCKED = "locked", _("locked after too many wrong codes")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        WITHDRAWN = "withdrawn", _("withdrawn by the asker")
 
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proxy_requests_made"

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('phone', models.CharField(max_length=20, verbose_name='phone number')),
-                ('state', models.CharField(choices=[('pending', 'waiting'), ('confirmed', 'agreed'), ('declined', 'turned down'), ('locked', 'locked after too many wrong codes'), ('withdrawn', 'withdrawn')], default='pending', max_length=12)),
+                ('state', models.CharField(choices=[('pending', 'waiting'), ('confirmed', 'agreed'), ('declined', 'turned down'), ('locked', 'locked after too many wrong codes'), ('withdrawn', 'withdrawn by the asker')], default='pending', max_length=12)),
                 ('code_hash', models.CharField(blank=True, max_length=64)),
                 ('code_sent_at', models.DateTimeField(blank=True, null=True)),
                 ('code_attempts', models.PositiveSmallIntegerField(default=0)),
