@@ -52,13 +52,13 @@ def test_first_wechat_login_asks_for_the_phone_and_connects_the_existing_account
     client, wechat, world
 ):
     resident = world.resident_a
-    back = wechat_dance(client, wechat)
+    back = wechat_dance(client, wechat, next_path="/activities/")
     assert back.status_code == 302 and back["Location"] == reverse("wechat_link_phone")
     assert client.get("/api/v1/me/").status_code in (401, 403)  # not in before the code
 
     done = link_with_phone(client, resident.national_phone, resident.phone)
 
-    assert done.status_code == 302
+    assert done.status_code == 302 and done["Location"] == "/activities/"  # where they were going
     assert client.get("/api/v1/me/").json()["account"]["id"] == resident.pk
     account = SocialAccount.objects.get(provider="weixin")
     assert account.user_id == resident.pk and account.uid == wechat.openid
