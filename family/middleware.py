@@ -78,7 +78,9 @@ class ActingMiddleware:
         if agent.is_authenticated and isinstance(grant_id, int):
             grant = (
                 ProxyGrant.objects.select_related("principal", "agent")
-                .filter(pk=grant_id, agent=agent, revoked_at__isnull=True)
+                .filter(
+                    pk=grant_id, agent=agent, revoked_at__isnull=True, principal__is_active=True
+                )
                 .first()
             )
         if grant is None:

@@ -84,7 +84,7 @@ def acting_grant(*, agent: User, grant_id: int) -> ProxyGrant:
     """The active grant `agent` may act under, or a refusal (for starting to act)."""
     grant = (
         ProxyGrant.objects.select_related("principal")
-        .filter(pk=grant_id, agent=agent, revoked_at__isnull=True)
+        .filter(pk=grant_id, agent=agent, revoked_at__isnull=True, principal__is_active=True)
         .first()
     )
     if grant is None:

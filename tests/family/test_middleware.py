@@ -198,3 +198,9 @@ def test_signing_up_for_an_activity_while_acting_is_in_the_residents_name(acting
     assert SignUp.objects.get().user_id == mother.pk
     action = ProxyAction.objects.get()
     assert (action.object_type, action.object_id) == ("activity", activity.pk)
+
+
+def test_acting_ends_when_the_residents_account_is_closed(acting, mother, daughter):
+    mother.is_active = False
+    mother.save(update_fields=["is_active"])
+    assert acting.get(reverse("profile")).wsgi_request.user == daughter
