@@ -280,3 +280,12 @@ def test_a_mistyped_number_is_corrected_on_the_sign_up_code_page(client, sms_out
     user = User.objects.get(phone="+8613911116666")
     assert user.phone_verified
     assert not User.objects.filter(phone="+8613911115555").exists()
+
+
+def test_allauth_own_h1_element_renders_as_a_second_level_heading():
+    from django.template import Context, Origin, Template
+
+    source = "{% load allauth %}{% element h1 %}标题{% endelement %}"
+    origin = Origin(name="page.html", template_name="page.html")
+    html = Template(source, origin=origin).render(Context())
+    assert "<h1" not in html and "<h2>标题</h2>" in html
