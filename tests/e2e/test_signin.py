@@ -8,6 +8,7 @@ from django.utils.translation import gettext, override
 from playwright.sync_api import expect
 
 from residents.models import User
+from tests.environment import require
 from tests.factories import SmsOutbox, UserFactory
 from tests.oauth_standin import WechatStandIn
 
@@ -152,3 +153,65 @@ def test_large_text_and_english_can_be_switched_on_before_logging_in(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("main")).to_contain_text("text message" if "login" in path else "mobile")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text"])
+def test_the_code_pages_the_crawl_cannot_reach_pass_axe_and_the_phone_checks(
+    asgi_server, browser, resident, wechat, large_text
+):
+    """The accessibility crawl follows links; the code pages come after a form, so they are
+    checked here with the crawl's own checks, on the narrowest phone."""
+    from tests.e2e.test_accessibility import (
+        AXE,
+        MIN_TARGET_PX,
+        NARROWEST_PHONE,
+        PAGE_CHECKS_JS,
+        RUN_AXE_JS,
+        TOLERANCE_PX,
+        WCAG_TAGS,
+    )
+
+    require(AXE.exists(), f"axe-core at {AXE} (`make test` runs npm ci; needs npm)")
+    context = browser.new_context(
+        viewport=NARROWEST_PHONE, is_mobile=True, has_touch=True, user_agent=WECHAT_UA
+    )
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    problems: list[str] = []
+
+    def check(where: str) -> None:
+        problems.extend(
+            f"{where}: {rule}: {detail} {target}"
+            for rule, detail, target in page.evaluate(
+                PAGE_CHECKS_JS, {"minimum": MIN_TARGET_PX, "tolerance": TOLERANCE_PX}
+            )
+        )
+        problems.extend(
+            f"{where}: axe {rule} ({impact}): " + "; ".join(targets)
+            for rule, impact, targets in page.evaluate(RUN_AXE_JS, WCAG_TAGS)
+        )
+
+    try:
+        page.goto(f"{asgi_server}/accounts/login/")
+        if large_text:
+            page.locator("footer.prefs button[aria-pressed]").click()
+            expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
+        check("login (in WeChat)")
+        page.locator("#id_code_phone").fill("13812345678")
+        page.locator("form.auth-code button").click()
+        page.locator("#id_code").fill("000000")
+        page.locator("main form button[type=submit]").first.click()
+        expect(page.locator("#id_code")).to_have_attribute("aria-invalid", "true")
+        check("login code, after a wrong code")
+        page.locator("main form[action$='/accounts/logout/'] button").click()
+        page.goto(f"{asgi_server}/accounts/login/")
+        page.locator("main button:visible").first.click()  # 微信一键登录, the stand-in says yes
+        expect(page).to_have_url(re.compile(r"/accounts/weixin/link/(#.*)?$"))
+        check("WeChat: phone")
+        page.locator("#id_phone").fill("13812345678")
+        page.locator("main form button[type=submit]").first.click()
+        expect(page).to_have_url(re.compile(r"/accounts/weixin/link/code/(#.*)?$"))
+        check("WeChat: code")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
