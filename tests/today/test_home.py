@@ -282,6 +282,9 @@ def test_a_grid_worker_sees_each_staff_list_with_its_count(en_client, world, mas
     assert world.grid_b.name not in html  # another worker's grid
     for path in [href for href, _ in figures.values()]:
         assert en_client.get(path).status_code == 200, path  # every link opens for them
+    # Family help (residents with no phone, asks waiting for the grid worker) is one tap away.
+    assert 'href="/family/staff/"' in html
+    assert en_client.get("/family/staff/").status_code == 200
 
 
 # The cadre
