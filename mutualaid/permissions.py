@@ -78,8 +78,25 @@ def sees_contact(user: User, claim: Claim) -> bool:
     return (accepted and is_party(user, claim)) or can_oversee(user, claim)
 
 
+def has_home(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, left_at__isnull=True).exists()
+    )
+
+
+def _staff_of(user: User, grid_id: int) -> bool:
+    """The grid's worker and its community's cadres look at the needs and offers on its board
+    and urgent list (without a home grid of their own, they cannot act in them)."""
+    grid = Grid.objects.select_related("community").filter(pk=grid_id).first()
+    return grid is not None and grid_permissions.can_manage_grid(user, grid)
+
+
 def require_visible_need(user: User, need: Need | None) -> Need:
-    """Any resident with a home grid may look at a need (matching crosses grids)."""
+    """Any resident with a home grid may look at a need (matching crosses grids), and so
+    may the staff of the need's grid."""
+    if need is not None and _staff_of(user, need.grid_id):
+        return need
     home_of(user)
     if need is None:
         raise NotFound(_("This need is no longer here."))
@@ -87,6 +104,8 @@ def require_visible_need(user: User, need: Need | None) -> Need:
 
 
 def require_visible_offer(user: User, offer: Offer | None) -> Offer:
+    if offer is not None and offer.for_person_id is None and _staff_of(user, offer.grid_id):
+        return offer
     home_of(user)
     if offer is None or not can_see_offer(user, offer):
         raise NotFound(_("This offer is no longer here."))

@@ -142,7 +142,7 @@ def need_detail(request, need_id: int):
         "matches": matching.offers_for_need(need) if is_open and mine else [],
         "helps": helps if mine else [c for c in helps if c.offer.giver_id == request.user.pk],
     }
-    if is_open and not mine and not context["helps"]:
+    if is_open and not mine and not context["helps"] and permissions.has_home(request.user):
         prefill = helping.help_prefill(request.user, need)
         context["help"] = prefill
         context["help_chips"] = quantity_chips(prefill=prefill["prefill"], cap=prefill["cap"])
@@ -166,7 +166,7 @@ def offer_detail(request, offer_id: int):
             "matches": matches,
             "claim": prefill,
             "claim_chips": quantity_chips(prefill=prefill["prefill"], cap=prefill["cap"])
-            if prefill["cap"] > 0
+            if prefill["cap"] > 0 and permissions.has_home(request.user)
             else [],
         },
     )

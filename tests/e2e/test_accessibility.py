@@ -29,6 +29,7 @@ from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import expect
 
+from grids.demo import demo_join_code
 from residents.models import User
 from tests.environment import require
 
@@ -62,6 +63,7 @@ SKIP_PATH = re.compile(
     r"|\.(ics|csv|png|svg|jpe?g|pdf|json)$"
 )
 CODE_SEGMENT = re.compile(r"^(?=.*\d)[A-Z0-9]{6,}$")
+START_PATHS = ["/", f"/join/{demo_join_code(1)}/"]
 GENERIC_TITLES = {"邻里 · 邻里", "Linli · Linli", "邻里", "Linli", ""}
 
 
@@ -116,10 +118,12 @@ def session_cookie(phone: str) -> str:
 def crawl(
     page, origin: str, role: str, variant: str, clock: Counter
 ) -> tuple[list[str], list[str]]:
-    """Visit what `role` can reach from home; return (pages checked, problems found)."""
-    queue, seen, checked, problems = [f"{origin}/"], {pattern(f"{origin}/")}, [], []
+    """Visit what `role` can reach from home (and from a grid's QR code, where most residents
+    come in); return (pages checked, problems found)."""
+    queue = [(f"{origin}{path}", "") for path in START_PATHS]
+    seen, checked, problems = {pattern(url) for url, _ in queue}, [], []
     while queue and len(checked) < PAGES_PER_ROLE:
-        url = queue.pop(0)
+        url, linked_from = queue.pop(0)
         tick = time.monotonic()
         response = page.goto(url, wait_until="load")
         clock["loading pages"] += time.monotonic() - tick
@@ -132,7 +136,7 @@ def crawl(
             continue
         if response.status >= 400:
             problems.append(
-                f"{where}: answers {response.status} (linked from a page this role sees)"
+                f"{where}: answers {response.status}, yet {linked_from or 'the start'} links to it"
             )
             continue
         final = pattern(page.url)
@@ -164,14 +168,32 @@ def crawl(
             key = pattern(link)
             if key not in seen:
                 seen.add(key)
-                queue.append(link)
+                queue.append((link, path))
     return checked, problems
 
 
+NEIGHBOUR = "13800010003"  # another resident of grid 1
+
+
+def _some_mutual_aid() -> None:
+    """A neighbour asks for masks, the resident offers some, the volunteer comes to help:
+    so the need, offer and claim pages are on the crawl's way."""
+    from mutualaid.models import Category
+    from mutualaid.services import helping, needs
+
+    masks = Category.objects.get(slug="masks")
+    person = {phone: User.objects.get(phone=f"+86{phone}") for phone in ROLES.values() if phone}
+    neighbour = User.objects.get(phone=f"+86{NEIGHBOUR}")
+    need = needs.need_create(actor=neighbour, category_id=masks.pk, quantity=20)
+    needs.offer_create(actor=person[ROLES["resident"]], category_id=masks.pk, quantity=10)
+    helping.need_help(actor=person[ROLES["volunteer"]], need_id=need.pk, quantity=5)
+
+
 @pytest.fixture
-def demo_world(transactional_db):
+def demo_world(transactional_db, server_side):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo_activities", stdout=io.StringIO())
+    server_side(_some_mutual_aid)  # inside the server: its live events need the server's loop
 
 
 def test_every_page_each_role_reaches_passes_axe_and_the_phone_checks(
