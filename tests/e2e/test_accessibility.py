@@ -1,8 +1,9 @@
 """The accessibility crawl: every page each role can reach, checked in the real browser.
 
-For each role of the demo world (anonymous, resident, volunteer, grid worker, cadre) the
-crawl follows same-origin links from home (GET only), one page per URL pattern (numeric
-ids normalised, so thirty post cards count once), and on each page checks:
+For each role of the demo world (anonymous, a newcomer with no grid yet, resident, volunteer,
+grid worker, cadre) the crawl follows same-origin links from home and from a grid's QR-code
+link (GET only), one page per URL pattern (numeric ids normalised, so thirty post cards count
+once), and on each page checks:
 
 - axe-core (WCAG 2.0/2.1 A and AA rules): no violation of impact serious or critical;
 - exactly one h1 (the top bar's) and a title that names the page, not just the site;
@@ -44,6 +45,7 @@ TOLERANCE_PX = 0.5  # 2.75rem renders as 44 px, give or take sub-pixel rounding
 # The demo world's accounts (grids/demo.py): grid 1 of 幸福里社区.
 ROLES = {
     "anonymous": None,
+    "newcomer": "13800020001",  # logged in, no grid yet: arrives by a grid's QR code
     "resident": "13800010002",
     "volunteer": "13800010001",
     "grid worker": "13900001001",
