@@ -41,6 +41,15 @@
     }
     problems.push(['target-size', `${Math.round(r.width)}×${Math.round(r.height)}px`, describe(el)]);
   }
+  // A form that deletes, removes or calls something off asks first (data-confirm, confirm.js;
+  // or htmx's hx-confirm).
+  const destructive = /\/(delete|remove|revoke|withdraw|cancel|decline|join-code|mute-author|unpin|renew-code)\/?$/;
+  for (const form of document.querySelectorAll('form[method="post" i]')) {
+    const action = new URL(form.getAttribute('action') || location.href, location.href).pathname;
+    if (!destructive.test(action)) continue;
+    if (form.hasAttribute('data-confirm') || form.hasAttribute('hx-confirm')) continue;
+    problems.push(['confirm-destructive', `a form posting to ${action} does not ask first`, describe(form.querySelector('button, [type=submit]') || form)]);
+  }
   return problems;
 
   function inRunningText(link) {

@@ -9,7 +9,8 @@ once), and on each page checks:
 - exactly one h1 (the top bar's) and a title that names the page, not just the site;
 - no horizontal scrolling on a 320 px phone;
 - every visible control at least 44 × 44 px (links inside running text are exempt, and so
-  are inputs wrapped in a label that is itself big enough).
+  are inputs wrapped in a label that is itself big enough);
+- every form that deletes, removes or calls something off asks first (data-confirm).
 
 It runs in Chinese and English, normal and large text (the `django_language` and
 `large_text` cookies a person sets with the switches at the bottom of every page), and one
