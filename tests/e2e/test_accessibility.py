@@ -334,3 +334,28 @@ def test_a_form_marked_data_confirm_is_sent_only_after_the_person_agrees(asgi_se
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#risky").click()
     expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
+
+
+def test_the_phone_checks_catch_what_they_look_for(asgi_server, page_for):
+    """The crawl can fail: a second h1, a too-wide box, a small button and a delete form that
+    does not ask are each reported on an otherwise clean page."""
+    page = page_for(viewport=NARROWEST_PHONE)
+    page.goto(f"{asgi_server}/accounts/login/")
+    assert (
+        page.evaluate(PAGE_CHECKS_JS, {"minimum": MIN_TARGET_PX, "tolerance": TOLERANCE_PX}) == []
+    )
+
+    page.evaluate(
+        """() => document.querySelector('main').insertAdjacentHTML('beforeend',
+             '<h1>Second</h1><div style="width: 30rem">wide</div>'
+             + '<button type="button" style="min-height: 0; padding: 0">x</button>'
+             + '<form method="post" action="/posts/1/delete/">'
+             + '<button class="btn">Delete</button></form>')"""
+    )
+    found = page.evaluate(PAGE_CHECKS_JS, {"minimum": MIN_TARGET_PX, "tolerance": TOLERANCE_PX})
+    assert sorted({rule for rule, _detail, _target in found}) == [
+        "confirm-destructive",
+        "no-horizontal-scroll",
+        "one-h1",
+        "target-size",
+    ], found
