@@ -359,3 +359,23 @@ def test_the_phone_checks_catch_what_they_look_for(asgi_server, page_for):
         "one-h1",
         "target-size",
     ], found
+
+
+def test_axe_reports_faint_text_even_under_the_tab_bar(asgi_server, page_for):
+    require(AXE.exists(), f"axe-core at {AXE} (`make test` runs npm ci; needs npm)")
+    page = page_for(viewport=NARROWEST_PHONE)
+    page.add_init_script(path=str(AXE))
+    page.goto(f"{asgi_server}/accounts/login/")
+    assert page.evaluate(RUN_AXE_JS, WCAG_TAGS) == []
+
+    # Faint grey text where the fixed tab bar covers it on a short screen.
+    page.evaluate(
+        """() => {
+          const p = document.createElement('p');
+          p.textContent = '浅灰色的字';
+          p.style.cssText = 'color: #bbb; position: fixed; bottom: 0.5rem; left: 0; z-index: 1';
+          document.querySelector('main').append(p);
+        }"""
+    )
+    found = page.evaluate(RUN_AXE_JS, WCAG_TAGS)
+    assert [rule for rule, _impact, _targets in found] == ["color-contrast"], found
