@@ -37,6 +37,8 @@ import http.client
 import json
 import multiprocessing
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -316,6 +318,18 @@ def main() -> None:
         action="store_true",
         help="do not offer permessage-deflate (browsers do offer it)",
     )
+    parser.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="extra uvicorn argument, repeatable, e.g. --server-arg=--ws-per-message-deflate=false",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="record the (first) worker with py-spy during the rounds (speedscope JSON)",
+    )
     parser.add_argument("--connect-concurrency", type=int, default=50)
     parser.add_argument("--db", default="linli_bench_fanout")
     parser.add_argument("--port", type=int, default=8721)
@@ -348,7 +362,8 @@ def main() -> None:
     info.update(
         {
             "server": f"uvicorn community.asgi:application, {args.workers} worker(s), "
-            "DEBUG=false, channels-redis layer",
+            "DEBUG=false, channels-redis layer; extra options: "
+            + (" ".join(args.server_arg) or "none"),
             "database connections": common.connection_mode(),
             "subscribers": f"{args.clients:,} distinct members of grid {prepared['grid']}, "
             f"auth by {'session cookie + Origin' if args.auth == 'cookie' else 'X-Session-Token'}, "
@@ -362,7 +377,9 @@ def main() -> None:
     )
     common.print_setup("fan-out benchmark setup", info)
 
-    server = common.Server(dbname=args.db, port=args.port, workers=args.workers).start()
+    server = common.Server(
+        dbname=args.db, port=args.port, workers=args.workers, extra_args=args.server_arg
+    ).start()
     context = multiprocessing.get_context("fork")
     procs, pipes = [], []
     try:
@@ -405,6 +422,7 @@ def main() -> None:
         if len(hellos) != 1:
             raise SystemExit("subscribers disagree on the starting seq")
         start_seq = hellos.pop()
+        spy = start_profile(args.profile, server) if args.profile else None
         rounds = []
         for round_no in range(1, args.rounds + 1):
             rounds.append(
@@ -412,6 +430,9 @@ def main() -> None:
             )
             start_seq += args.posts
             time.sleep(1)
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=60)
         summarise(args, rounds, connected, len(sessions))
     finally:
         for pipe in pipes:
@@ -434,6 +455,29 @@ def main() -> None:
             f"{log.count('Internal Server Error')} HTTP 500 ({server.log_path})"
         )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def start_profile(path: str, server) -> subprocess.Popen:
+    """py-spy (not a project requirement: install it to use --profile) on one worker."""
+    pids = server.pids()
+    worker = pids[-1]  # with --workers, a child; else the server itself
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("py-spy")),
+            "record",
+            "--pid",
+            str(worker),
+            "--format",
+            "speedscope",
+            "--output",
+            path,
+            "--rate",
+            "200",
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def run_round(args, round_no, poster, pipes, server, connected, start_seq, ready) -> dict:
@@ -530,6 +574,7 @@ def run_round(args, round_no, poster, pipes, server, connected, start_seq, ready
         "missed": missed,
         "foreign": foreign,
         "cpu": cpu,
+        "cpu_per_delivery_us": cpu / max(1, connected * args.posts) * 1e6,
         "seconds": finished - begin,
         "failed": sum(r["failed"] for r in reports),
     }
@@ -539,7 +584,9 @@ def run_round(args, round_no, poster, pipes, server, connected, start_seq, ready
         f"{result['commit_max']:.1f} ms; from response p50 "
         f"{result['p50']:.1f} p95 {result['p95']:.1f} p99 {result['p99']:.1f} max "
         f"{result['max']:.1f} ms; from send p99 {result['send_p99']:.1f} ms; "
-        f"gaps {gaps}, duplicates {duplicates}, missed {missed}; server CPU {cpu:.1f} s",
+        f"gaps {gaps}, duplicates {duplicates}, missed {missed}; server CPU {cpu:.1f} s "
+        f"({result['cpu_per_delivery_us']:.0f} µs per socket per event); "
+        f"load average {os.getloadavg()[0]:.2f}",
         flush=True,
     )
     return result
@@ -572,6 +619,7 @@ def summarise(args, rounds, connected, wanted) -> None:
     row("first → last subscriber of one post, p50 over posts", "window_p50")
     row("first → last subscriber of one post, max", "window_max")
     row("server CPU seconds per round", "cpu")
+    row("server CPU per socket per event, µs (POSTs included)", "cpu_per_delivery_us")
     row("round duration, s (posting falls behind when > posts × interval)", "seconds")
     gaps = sum(r["gaps"] for r in rounds)
     duplicates = sum(r["duplicates"] for r in rounds)

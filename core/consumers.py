@@ -14,16 +14,27 @@ client may send, and the end of a socket when its session logs out.
 - After a Redis outage the layer sends each socket `layer.recovered`
   (core.channel_layer) and the stream catches up from the database
   (each stream's `catch_up_after_outage`).
+- One task per source: the client's frames and the channel layer's messages are each
+  awaited by a task of their own for the socket's whole life, and dispatched one at a
+  time (`pump_messages`), instead of channels' `await_many_dispatch`, which makes a new
+  task and an `asyncio.wait` for every message: with a live board's event delivered to
+  every socket, that bookkeeping was a quarter of a worker's CPU (benchmarks/README.md).
 - Each socket joins its session's group; logging out (Django's `user_logged_out`,
   which allauth's logout, headless included, sends) closes that session's sockets
   with 4401. Other sessions of the same person are left alone.
 """
 
+import asyncio
+import contextlib
+import functools
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 
 from core.event_schema import DeclaredStreamMixin
 from core.events import group_send_on_commit
@@ -112,12 +123,52 @@ def seq_or_none(value: Any) -> int | None:
     return value
 
 
+async def pump_messages(
+    sources: list[Callable[[], Awaitable[dict]]], dispatch: Callable[[dict], Awaitable[None]]
+) -> None:
+    """Await every source in a task of its own and dispatch what each yields, one message
+    at a time across all sources (a lock: handlers never interleave, as with channels'
+    `await_many_dispatch`). Returns or raises when a dispatch does (StopConsumer ends
+    the socket); the other tasks are cancelled, so the channel layer's receive cleans up
+    as it does under channels."""
+    lock = asyncio.Lock()
+
+    async def pump(source: Callable[[], Awaitable[dict]]) -> None:
+        while True:
+            message = await source()
+            async with lock:
+                await dispatch(message)
+
+    tasks = [asyncio.ensure_future(pump(source)) for source in sources]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            task.result()
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 class ReadOnlyStreamConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
     """The base of every stream: `connect` runs only for a signed-in user whose socket has
     joined its session's group; subclasses implement `receive_json` for the objects a
     client may send and answer anything else with `refuse_message`."""
 
     refused = 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        """channels' AsyncConsumer.__call__, with `pump_messages` for its dispatch loop."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        sources = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
+            sources.append(self.channel_receive)
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            await pump_messages(sources, self.dispatch)
 
     async def websocket_connect(self, message) -> None:
         user = self.scope.get("user")
