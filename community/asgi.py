@@ -12,19 +12,30 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set up first
+from channels.auth import AuthMiddleware  # noqa: E402 - needs Django set up first
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import CookieMiddleware  # noqa: E402
 
 from community.routing import websocket_urlpatterns  # noqa: E402
 from core.metrics import SocketMetrics  # noqa: E402
-from core.websocket import OriginOrAppTokenValidator, SessionTokenAuthMiddleware  # noqa: E402
+from core.websocket import (  # noqa: E402
+    OriginOrAppTokenValidator,
+    SessionTokenAuthMiddleware,
+    SocketSessionMiddleware,
+)
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": SocketMetrics(
             OriginOrAppTokenValidator(
-                AuthMiddlewareStack(SessionTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+                # channels' AuthMiddlewareStack, with a session middleware that leaves
+                # each socket's sends alone (core.websocket.SocketSessionMiddleware).
+                CookieMiddleware(
+                    SocketSessionMiddleware(
+                        AuthMiddleware(SessionTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+                    )
+                )
             )
         ),
     }

@@ -69,7 +69,7 @@ class SocketMetrics:
 
         async def counting_send(message):
             nonlocal opened
-            if message.get("type") == "websocket.accept" and not opened:
+            if not opened and message["type"] == "websocket.accept":
                 opened = True
                 OPEN_SOCKETS.inc()
             return await send(message)

@@ -5,8 +5,11 @@ which must be one of ours. App clients send the X-Session-Token they got from
 the allauth headless login, as they do for REST; native apps send no Origin.
 """
 
+from importlib import import_module
+
 from channels.db import database_sync_to_async
 from channels.security.websocket import AllowedHostsOriginValidator, WebsocketDenier
+from django.conf import settings
 
 SESSION_TOKEN_HEADER = b"x-session-token"
 
@@ -56,4 +59,22 @@ class SessionTokenAuthMiddleware:
             found = await _user_for_token(token.decode("latin1"))
             if found is not None:
                 scope = dict(scope, user=found[0], session_key=found[1])
+        return await self.application(scope, receive, send)
+
+
+class SocketSessionMiddleware:
+    """channels' SessionMiddleware for sockets: the cookie's session in scope["session"]
+    (a SessionStore, loaded on first use), and `send` left alone. channels' own wraps every
+    message a socket sends, to save the session before an HTTP response starts, which a
+    socket never sends; on a busy board that wrapper was ≈ 6 % of a worker's CPU
+    (benchmarks/README.md). Needs channels' CookieMiddleware above it."""
+
+    def __init__(self, application):
+        self.application = application
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    async def __call__(self, scope, receive, send):
+        if "session" not in scope:
+            key = scope["cookies"].get(settings.SESSION_COOKIE_NAME)
+            scope = dict(scope, session=self.session_store(key))
         return await self.application(scope, receive, send)
