@@ -18,7 +18,8 @@ client may send, and the end of a socket when its session logs out.
   awaited by a task of their own for the socket's whole life, and dispatched one at a
   time (`pump_messages`), instead of channels' `await_many_dispatch`, which makes a new
   task and an `asyncio.wait` for every message: with a live board's event delivered to
-  every socket, that bookkeeping was a quarter of a worker's CPU (benchmarks/README.md).
+  every socket, that bookkeeping was a third of a worker's CPU per socket per event
+  (111 → 73 µs, benchmarks/README.md).
 - Each socket joins its session's group; logging out (Django's `user_logged_out`,
   which allauth's logout, headless included, sends) closes that session's sockets
   with 4401. Other sessions of the same person are left alone.
