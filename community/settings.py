@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "mutualaid",
     "activities",
     "family",
+    "reports",
     "today",
 ]
 
@@ -291,6 +292,17 @@ PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 # Points (积分): what a handover and an hour of volunteer service earn.
 POINTS_PER_HANDOVER = env.int("POINTS_PER_HANDOVER", default=5)
 POINTS_PER_VOLUNTEER_HOUR = env.int("POINTS_PER_VOLUNTEER_HOUR", default=10)
+
+# Reports (随手拍): escalation of an overdue report, one level per step (the grid worker,
+# then the community's cadres, then the street office), and the hours after closure at
+# which a report the reporter did not answer counts as confirmed.
+REPORTS_ESCALATION_LEVELS = env.list(
+    "REPORTS_ESCALATION_LEVELS", default=["grid_worker", "cadre", "street_office"]
+)
+REPORTS_ESCALATION_STEP_HOURS = env.int("REPORTS_ESCALATION_STEP_HOURS", default=24)
+REPORTS_AUTO_CONFIRM_HOURS = env.int("REPORTS_AUTO_CONFIRM_HOURS", default=72)
+REPORTS_DUPLICATE_HOURS = env.int("REPORTS_DUPLICATE_HOURS", default=24)
+REPORTS_DUPLICATE_METRES = env.int("REPORTS_DUPLICATE_METRES", default=100)
 
 # Background work (activity reminders): the immediate backend runs a task at once
 # (development; reminders then go out when `manage.py activities_remind` runs, e.g.

@@ -26,6 +26,7 @@ RANKS = {
     "family": 3,
     "mutualaid": 4,
     "activities": 4,
+    "reports": 4,
     "today": 5,
     "community": 6,
 }

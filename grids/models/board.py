@@ -24,6 +24,7 @@ class PostKind(models.TextChoices):
     OFFER = "offer", _("Can help")
     NOTICE = "notice", _("Notice")
     ACTIVITY = "activity", _("Activity")
+    REPORT = "report", _("Report")
 
 
 class ContentState(models.TextChoices):
