@@ -438,6 +438,9 @@ class ReportPhoto(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind} {self.position}"
+
 
 class ReportStep(models.Model):
     """One move of a report, with who and when: the timeline both sides read."""
@@ -476,6 +479,9 @@ class ReportStep(models.Model):
         ordering = ["report_id", "id"]
         indexes = [models.Index(fields=["report", "id"], name="reportstep_report_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action}"
+
 
 class ReportFollower(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
@@ -489,6 +495,9 @@ class ReportFollower(models.Model):
             models.UniqueConstraint(fields=["report", "user"], name="reportfollower_unique"),
         ]
         indexes = [models.Index(fields=["user", "-created_at"], name="reportfollower_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.report_id}"
 
 
 class ReportStat(models.Model):
@@ -528,6 +537,9 @@ class ReportStat(models.Model):
             models.Index(fields=["unit", "week"], name="reportstat_unit_idx"),
             models.Index(fields=["grid", "week"], name="reportstat_grid_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.community_id}/{self.grid_id}/{self.unit_id}/{self.category_id}"
 
 
 class Open311Client(models.Model):

@@ -73,9 +73,8 @@ def actor_label(actor: User | None, report: Report) -> str:
     """Who acted, as others are shown: a unit's name for its staff, else a display name."""
     if actor is None:
         return _("System")
-    if report.unit_id and actor.pk != report.reporter_id:
-        if is_unit_staff(actor, report.unit_id):
-            return report.unit.name
+    if report.unit_id and actor.pk != report.reporter_id and is_unit_staff(actor, report.unit_id):
+        return report.unit.name
     return actor.display_name
 
 

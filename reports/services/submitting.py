@@ -355,7 +355,7 @@ def report_follow(*, actor: User, report_id: int) -> Report:
     permissions.require_read(actor, report)
     if not report.is_open:
         raise states.ReportStateConflict(_("This problem has already been dealt with."))
-    _, created = ReportFollower.objects.get_or_create(report=report, user=actor)
+    created = ReportFollower.objects.get_or_create(report=report, user=actor)[1]
     if created:
         report.followers_count += 1
         report.save(update_fields=["followers_count"])
