@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("activities.api_urls")),
     path("points/", include("points.api_urls")),
     path("family/", include("family.api_urls")),
+    path("reports/", include("reports.api_urls")),
     path("events/schema/", LiveEventsSchemaView.as_view(), name="api-events-schema"),
 ]
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("points/", include("points.urls")),
     path("family/", include("family.urls")),
+    path("reports/", include("reports.urls")),
+    path("open311/v2/", include("reports.open311.urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,1 @@
+"""The dashboards\x27 API."""

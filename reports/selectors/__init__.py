@@ -1,0 +1,1 @@
+"""Report reads, split by concern."""

@@ -1,0 +1,91 @@
+"""Reads of reports: one report with its photos and timeline, a person's own reports, a
+unit's queue and a grid worker's, by deadline. Each is a fixed number of queries
+(photos and steps prefetched), on the indexes named beside it.
+
+Privacy: the reporter's contact (`contact_phone`) is only ever read by
+`report_contact`, for a report whose reporter agreed to be contacted, and that read is
+written to the access log.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from core.services import access_log_record
+from reports import permissions
+from reports.errors import NotAllowed, NotFound
+from reports.models import Report, ReportPhoto, ReportStep
+from residents.models import User
+
+LIST_FIELDS = ("category", "grid", "micro_grid", "unit")
+
+
+def _with_photos(qs: QuerySet) -> QuerySet:
+    return qs.prefetch_related(
+        Prefetch("photos", queryset=ReportPhoto.objects.order_by("kind", "position"))
+    )
+
+
+def report_for_viewer(*, viewer: User, report_id: int) -> Report:
+    """One report with its photos and timeline, or 404 to whoever may not read it."""
+    report = (
+        _with_photos(Report.objects.select_related(*LIST_FIELDS, "community"))
+        .prefetch_related(Prefetch("steps", queryset=ReportStep.objects.order_by("id")))
+        .filter(pk=report_id)
+        .first()
+    )
+    return permissions.require_read(viewer, report)
+
+
+def reports_of(user: User) -> QuerySet:
+    """What a person reported or said +1 to, newest first (`report_reporter_idx`,
+    `reportfollower_user_idx`)."""
+    return _with_photos(
+        Report.objects.select_related(*LIST_FIELDS)
+        .filter(Q(reporter=user) | Q(followers__user=user))
+        .distinct()
+        .order_by("-created_at", "-id")
+    )
+
+
+def unit_queue(*, unit_id: int) -> QuerySet:
+    """A unit's open reports, soonest deadline first (`report_unit_queue_idx`)."""
+    return _with_photos(
+        Report.objects.select_related(*LIST_FIELDS)
+        .filter(unit_id=unit_id, state__in=Report.OPEN_STATES)
+        .order_by("close_due", "id")
+    )
+
+
+def handler_queue(*, user: User) -> QuerySet:
+    """Reports a grid worker handles themself (no unit matched), soonest deadline first
+    (`report_handler_queue_idx`)."""
+    return _with_photos(
+        Report.objects.select_related(*LIST_FIELDS)
+        .filter(handler=user, unit__isnull=True, state__in=Report.OPEN_STATES)
+        .order_by("close_due", "id")
+    )
+
+
+def community_open(*, community_id: int) -> QuerySet:
+    """A community's open reports, soonest deadline first, for its cadres (returned ones
+    first: they wait for someone to pass them on) (`report_open_community_idx`)."""
+    return _with_photos(
+        Report.objects.select_related(*LIST_FIELDS)
+        .filter(community_id=community_id, state__in=Report.OPEN_STATES)
+        .order_by("close_due", "id")
+    )
+
+
+def report_contact(*, viewer: User, report: Report) -> str:
+    """The reporter's phone, for a handler or overseer, only if the reporter agreed;
+    written to the access log."""
+    if not report.contact_ok or not report.contact_phone:
+        raise NotFound("")
+    if not (permissions.can_handle(viewer, report) or permissions.can_oversee(viewer, report)):
+        raise NotAllowed("")
+    access_log_record(
+        actor=viewer,
+        action="report_contact",
+        subject=report.reporter,
+        scope=f"report:{report.pk}",
+    )
+    return report.contact_phone

@@ -1,0 +1,1 @@
+"""Report pages, split by concern."""
