@@ -26,11 +26,12 @@ from core.event_schema import (
 from grids.consumers import BoardConsumer
 from grids.events import BOARD_STREAM, COMMENT_REMOVED, board_event_emit
 from mutualaid.consumers import CampaignConsumer
+from reports.consumers import ReportsConsumer
 from residents.consumers import MeConsumer
 from residents.events import ME_STREAM, user_event_send_on_commit, users_event_send_on_commit
 
-CONSUMERS = (BoardConsumer, MeConsumer, ActivityConsumer, CampaignConsumer)
-APPS = ("core", "residents", "grids", "points", "mutualaid", "activities", "family")
+CONSUMERS = (BoardConsumer, MeConsumer, ActivityConsumer, CampaignConsumer, ReportsConsumer)
+APPS = ("core", "residents", "grids", "points", "mutualaid", "activities", "family", "reports")
 # Messages consumers receive from the channel layer (each names a consumer handler),
 # never sent to a client: not events.
 CHANNEL_LAYER_MESSAGES = {
@@ -39,6 +40,7 @@ CHANNEL_LAYER_MESSAGES = {
     "stream.nudge",
     "seats.nudge",
     "campaign.nudge",
+    "reports.nudge",
     "session.end",
     "layer.recovered",
 }
@@ -64,7 +66,7 @@ def _properties(schema: dict, path: str):
 
 def test_every_stream_says_where_it_is_and_what_it_carries():
     streams = declared_streams()
-    assert set(streams) == {"board", "me", "activity", "campaign"}
+    assert set(streams) == {"board", "me", "activity", "campaign", "reports"}
     for stream in streams.values():
         assert stream.path.startswith("/ws/") and stream.description
     assert {c.event_stream for c in CONSUMERS} == set(streams)
