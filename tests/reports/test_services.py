@@ -170,3 +170,17 @@ def test_a_closed_report_left_unanswered_is_confirmed(place, settings):
     assert escalation.reports_sweep(now=later).confirmed == 1
     report.refresh_from_db()
     assert report.state == Report.State.CONFIRMED
+
+
+def test_the_sweep_command_escalates_what_is_overdue(place):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    report = _report(place)
+    Report.objects.filter(pk=report.pk).update(accept_due=timezone.now() - timedelta(minutes=1))
+    out = StringIO()
+    call_command("reports_sweep", stdout=out)
+    assert "escalated: 1" in out.getvalue()
+    report.refresh_from_db()
+    assert report.escalation == 1
