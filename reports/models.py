@@ -221,6 +221,11 @@ class RoutingRule(models.Model):
         return f"{self.category or '*'} @ {self.micro_grid_id or self.grid_id or self.community_id}"
 
 
+# The states in which a report still waits for someone (Report.OPEN_STATES), for the
+# partial indexes of queues, dashboards and the sweep.
+OPEN_Q = Q(state__in=["submitted", "dispatched", "accepted", "in_progress", "reopened", "returned"])
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(12)
 
@@ -331,59 +336,23 @@ class Report(models.Model):
             # A unit's queue by deadline; the grid worker's when no unit.
             models.Index(
                 fields=["unit", "close_due", "id"],
-                condition=Q(
-                    state__in=[
-                        "submitted",
-                        "dispatched",
-                        "accepted",
-                        "in_progress",
-                        "reopened",
-                        "returned",
-                    ]
-                ),
+                condition=OPEN_Q,
                 name="report_unit_queue_idx",
             ),
             models.Index(
                 fields=["handler", "close_due", "id"],
-                condition=Q(
-                    state__in=[
-                        "submitted",
-                        "dispatched",
-                        "accepted",
-                        "in_progress",
-                        "reopened",
-                        "returned",
-                    ]
-                ),
+                condition=OPEN_Q,
                 name="report_handler_queue_idx",
             ),
             # Open reports of a community (dashboards' open/overdue figures, escalation).
             models.Index(
                 fields=["community", "close_due"],
-                condition=Q(
-                    state__in=[
-                        "submitted",
-                        "dispatched",
-                        "accepted",
-                        "in_progress",
-                        "reopened",
-                        "returned",
-                    ]
-                ),
+                condition=OPEN_Q,
                 name="report_open_community_idx",
             ),
             models.Index(
                 fields=["close_due"],
-                condition=Q(
-                    state__in=[
-                        "submitted",
-                        "dispatched",
-                        "accepted",
-                        "in_progress",
-                        "reopened",
-                        "returned",
-                    ]
-                ),
+                condition=OPEN_Q,
                 name="report_open_due_idx",
             ),
             models.Index(

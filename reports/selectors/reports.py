@@ -8,6 +8,7 @@ written to the access log.
 """
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.services import access_log_record
 from reports import permissions
@@ -78,10 +79,10 @@ def community_open(*, community_id: int) -> QuerySet:
 def report_contact(*, viewer: User, report: Report) -> str:
     """The reporter's phone, for a handler or overseer, only if the reporter agreed;
     written to the access log."""
-    if not report.contact_ok or not report.contact_phone:
-        raise NotFound("")
     if not (permissions.can_handle(viewer, report) or permissions.can_oversee(viewer, report)):
-        raise NotAllowed("")
+        raise NotAllowed(_("Only the unit handling this report can do this."))
+    if not report.contact_ok or not report.contact_phone:
+        raise NotFound(_("The reporter chose not to be contacted."))
     access_log_record(
         actor=viewer,
         action="report_contact",
