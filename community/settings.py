@@ -360,6 +360,7 @@ SPECTACULAR_SETTINGS = {
         "RedemptionStateEnum": "points.models.Redemption.State",
         "PointsKindEnum": "points.models.PointsEntry.Kind",
         "AgeBandEnum": "residents.models.AgeBand",
+        "ReportStateEnum": "reports.models.Report.State",
     },
 }
 

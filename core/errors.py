@@ -8,6 +8,8 @@ class ServiceError(Exception):
 
     status = 400
     code = "invalid"
+    # More fields for the response beside code and detail (e.g. the ids a 409 points to).
+    extra: dict = {}  # never mutated: an instance sets its own
 
     def __init__(
         self, message: str | Promise, *, code: str | None = None, status: int | None = None

@@ -19,7 +19,8 @@ def exception_handler(exc, context):
     resident can act on, in their language. Anything else is a bug and stays a 500.
     """
     if isinstance(exc, ServiceError):
-        return Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
+        body = {"code": exc.code, "detail": str(exc.message), **exc.extra}
+        return Response(body, status=exc.status)
     if is_overload(exc):
         return Response(
             {"code": "unavailable", "detail": unavailable_message()},

@@ -60,6 +60,7 @@ class ReportDuplicate(Conflict):
             )
         )
         self.report_ids = report_ids
+        self.extra = {"report_ids": report_ids}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,113 @@
+"""What a viewer may do with a report now, for the API's `can` and the pages' buttons.
+
+`report_actions` follows `reports.services.states.MOVES` and `reports.permissions`, so a
+button is shown exactly when its service would accept the move. `decorate` reads what a
+page of reports needs about the viewer (which of them they follow, which communities
+they are a cadre of) in two queries, whatever the page's size.
+"""
+
+from collections.abc import Sequence
+
+from grids.models import Role, RoleGrant
+from grids.permissions import is_admin
+from reports.models import Report, ReportFollower, ReportStep
+from reports.permissions import can_handle, unit_ids_of
+from reports.services.states import MOVES
+from residents.models import User
+
+A = ReportStep.Action
+S = Report.State
+
+# Every action a viewer may be offered, in the order buttons appear.
+ACTIONS = (
+    "accept",
+    "progress",
+    "close",
+    "return",
+    "reroute",
+    "confirm",
+    "reopen",
+    "rate",
+    "withdraw",
+    "follow",
+)
+HANDLER_MOVES = {
+    "accept": A.ACCEPTED,
+    "progress": A.PROGRESS,
+    "close": A.CLOSED,
+    "return": A.RETURNED,
+}
+REPORTER_MOVES = {"confirm": A.CONFIRMED, "reopen": A.REOPENED, "withdraw": A.WITHDRAWN}
+
+
+def cadre_communities(user: User) -> set[int]:
+    """Communities the user is a cadre of, read once per request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_report_cadre_of", None)
+    if cached is None:
+        cached = set(
+            RoleGrant.objects.filter(
+                user=user, role=Role.CADRE, revoked_at__isnull=True
+            ).values_list("community_id", flat=True)
+        )
+        user._report_cadre_of = cached
+    return cached
+
+
+def oversees(user: User, report: Report) -> bool:
+    """Same answer as permissions.can_oversee, without a query per report."""
+    return (
+        is_admin(user)
+        or report.grid.grid_worker_id == user.pk
+        or report.community_id in cadre_communities(user)
+    )
+
+
+def _allowed(report: Report, action: str) -> bool:
+    return report.state in MOVES[action][0]
+
+
+def follows(user: User, report: Report) -> bool:
+    known = getattr(report, "viewer_follows", None)
+    if known is None:
+        known = report.followers.filter(user=user).exists()
+        report.viewer_follows = known
+    return known
+
+
+def report_actions(viewer: User, report: Report) -> list[str]:
+    if not viewer.is_authenticated:
+        return []
+    found = set()
+    staff = False
+    if can_handle(viewer, report):
+        staff = True
+        found |= {name for name, move in HANDLER_MOVES.items() if _allowed(report, move)}
+    if oversees(viewer, report):
+        staff = True
+        if _allowed(report, A.REROUTED):
+            found.add("reroute")
+    if report.reporter_id == viewer.pk:
+        found |= {name for name, move in REPORTER_MOVES.items() if _allowed(report, move)}
+        if report.rating is None and report.state in (S.CLOSED, S.CONFIRMED):
+            found.add("rate")
+    elif not staff and report.is_open and not follows(viewer, report):
+        found.add("follow")
+    return [name for name in ACTIONS if name in found]
+
+
+def decorate(reports: Sequence[Report], *, viewer: User) -> Sequence[Report]:
+    """Mark which reports the viewer follows (one query) and warm the viewer's roles."""
+    if not viewer.is_authenticated or not reports:
+        return reports
+    followed = set(
+        ReportFollower.objects.filter(
+            user=viewer, report_id__in=[r.pk for r in reports]
+        ).values_list("report_id", flat=True)
+    )
+    for report in reports:
+        report.viewer_follows = report.pk in followed
+    cadre_communities(viewer)
+    unit_ids_of(viewer)
+    return reports

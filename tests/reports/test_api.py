@@ -1,0 +1,251 @@
+"""The reports API: the whole loop over REST (report with a photo, the unit accepts and
+closes with a photo, the reporter rates), the duplicate offer, who sees what, the queues
+at a constant number of queries, and refusals with a message instead of a 500."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from rest_framework.test import APIClient
+
+from core.models import AccessLog
+from grids.models import Post
+from reports.models import Category, HandlingUnit, Report, RoutingRule, UnitMember
+from tests.factories import (
+    GridFactory,
+    MembershipFactory,
+    MicroGridFactory,
+    UserFactory,
+    make_cadre,
+    make_grid_worker,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def jpeg(name="photo.jpg", exif=False) -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    image = Image.new("RGB", (64, 48), (10, 120, 200))
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "PhoneMaker"  # Make
+        data[0x0132] = "2026:11:30 08:00:00"  # DateTime
+        image.save(buf, "JPEG", exif=data)
+    else:
+        image.save(buf, "JPEG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def w():
+    building = MicroGridFactory(latitude="30.750000", longitude="120.750000")
+    grid, community = building.grid, building.grid.community
+    resident = MembershipFactory(micro_grid=building, user__phone="+8613800001111").user
+    neighbour = MembershipFactory(micro_grid=MicroGridFactory(grid=grid)).user
+    river = HandlingUnit.objects.create(name="河道保洁队", kind=HandlingUnit.Kind.RIVER)
+    river.communities.add(community)
+    staff = UserFactory()
+    UnitMember.objects.create(unit=river, user=staff)
+    litter = Category.objects.get(code="river-litter")
+    RoutingRule.objects.create(community=community, category=litter, unit=river)
+    return {
+        "building": building,
+        "grid": grid,
+        "community": community,
+        "resident": resident,
+        "neighbour": neighbour,
+        "worker": make_grid_worker(grid),
+        "cadre": make_cadre(community),
+        "river": river,
+        "staff": staff,
+        "litter": litter,
+        "stranger": MembershipFactory(grid=GridFactory()).user,
+    }
+
+
+def _send(w, user=None, **fields):
+    body = {"category": w["litter"].pk, "micro_grid": w["building"].pk, **fields}
+    return api(user or w["resident"]).post("/api/v1/reports/", body, format="multipart")
+
+
+def test_the_whole_loop_over_rest(w, tmp_path):
+    sent = _send(w, description="河里有漂浮垃圾", photos=[jpeg(exif=True)])
+    assert sent.status_code == 201, sent.content
+    report = sent.json()
+    rid = report["id"]
+    assert report["state"] == "dispatched" and report["unit"]["name"] == "河道保洁队"
+    assert report["building"] == w["building"].label and len(report["photos"]) == 1
+    assert report["can"] == ["withdraw"]
+    stored = next(tmp_path.rglob("*.jpg"))
+    assert b"PhoneMaker" not in stored.read_bytes()  # EXIF gone
+    assert [s["action"] for s in report["steps"]] == ["submitted", "dispatched"]
+
+    queue = api(w["staff"]).get(f"/api/v1/reports/units/{w['river'].pk}/queue/").json()
+    assert [r["id"] for r in queue["results"]] == [rid]
+    assert queue["results"][0]["can"] == ["accept", "return"]
+    accepted = api(w["staff"]).post(f"/api/v1/reports/{rid}/accept/")
+    assert accepted.json()["state"] == "accepted"
+    assert api(w["staff"]).post(f"/api/v1/reports/{rid}/accept/").status_code == 409
+    progress = api(w["staff"]).post(f"/api/v1/reports/{rid}/progress/", {"note": "船已出发"})
+    assert progress.json()["state"] == "in_progress"
+    closed = api(w["staff"]).post(
+        f"/api/v1/reports/{rid}/close/",
+        {"note": "已打捞干净", "photos": [jpeg("after.jpg")]},
+        format="multipart",
+    )
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["state"] == "closed"
+    assert [p["kind"] for p in closed.json()["photos"]] == ["report", "result"]
+
+    mine = api(w["resident"]).get(f"/api/v1/reports/{rid}/").json()
+    assert mine["can"] == ["confirm", "reopen", "rate"] and mine["result_note"] == "已打捞干净"
+    rated = api(w["resident"]).post(f"/api/v1/reports/{rid}/rate/", {"rating": 5, "comment": "快"})
+    assert rated.json()["state"] == "confirmed" and rated.json()["rating"] == 5
+    assert rated.json()["can"] == []
+    listed = api(w["resident"]).get("/api/v1/reports/").json()
+    assert [r["id"] for r in listed["results"]] == [rid]
+
+
+def test_a_similar_open_report_is_offered_and_plus_one_follows_it(w):
+    first = _send(w).json()["id"]
+    similar = api(w["neighbour"]).get(
+        "/api/v1/reports/similar/",
+        {"category": w["litter"].pk, "micro_grid": w["building"].pk},
+    )
+    assert [r["id"] for r in similar.json()] == [first]
+    assert similar.json()[0]["can"] == ["follow"]
+    refused = _send(w, user=w["neighbour"])
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "report_duplicate"
+    assert refused.json()["report_ids"] == [first]
+    assert "+1" in refused.json()["detail"]
+    followed = api(w["neighbour"]).post(f"/api/v1/reports/{first}/follow/")
+    assert followed.status_code == 200 and followed.json()["followers_count"] == 2
+    assert followed.json()["can"] == []
+    assert Report.objects.count() == 1
+    anyway = _send(w, user=w["neighbour"], not_duplicate=True)
+    assert anyway.status_code == 201 and Report.objects.count() == 2
+
+
+def test_a_public_report_is_a_card_on_the_board_a_private_one_is_not(w):
+    public = _send(w).json()
+    assert Post.objects.get(ref_id=public["id"]).ref_type == "reports.report"
+    noise = Category.objects.get(code="noise")
+    private = _send(w, category=noise.pk, description="楼上装修").json()
+    assert private["public"] is False
+    assert not Post.objects.filter(ref_id=private["id"]).exists()
+    assert api(w["neighbour"]).get(f"/api/v1/reports/{private['id']}/").status_code == 404
+    assert api(w["neighbour"]).get(f"/api/v1/reports/{public['id']}/").status_code == 200
+    assert api(w["stranger"]).get(f"/api/v1/reports/{public['id']}/").status_code == 404
+
+
+def test_the_unit_never_sees_the_phone_unless_the_reporter_allows_it(w):
+    hidden = _send(w).json()["id"]
+    body = api(w["staff"]).get(f"/api/v1/reports/{hidden}/")
+    assert "+8613800001111" not in body.content.decode()
+    assert body.json()["reporter_name"] == w["resident"].display_name
+    refused = api(w["staff"]).get(f"/api/v1/reports/{hidden}/contact/")
+    assert refused.status_code == 404 and "不被联系" in refused.json()["detail"]
+    allowed = _send(w, not_duplicate=True, contact_ok=True).json()["id"]
+    assert (
+        "+8613800001111" not in api(w["staff"]).get(f"/api/v1/reports/{allowed}/").content.decode()
+    )
+    contact = api(w["staff"]).get(f"/api/v1/reports/{allowed}/contact/")
+    assert contact.json() == {"phone": "+8613800001111"}
+    assert AccessLog.objects.filter(actor=w["staff"], action="report_contact").count() == 1
+    assert api(w["neighbour"]).get(f"/api/v1/reports/{allowed}/contact/").status_code == 403
+
+
+def test_a_returned_report_is_passed_on_by_a_cadre(w):
+    rid = _send(w).json()["id"]
+    returned = api(w["staff"]).post(f"/api/v1/reports/{rid}/return/", {"reason": "不归我们管"})
+    assert returned.json()["state"] == "returned"
+    community = w["community"].pk
+    opened = api(w["cadre"]).get(f"/api/v1/reports/communities/{community}/open/").json()
+    assert opened["results"][0]["can"] == ["reroute"]
+    property_unit = HandlingUnit.objects.create(name="物业服务中心")
+    property_unit.communities.add(w["community"])
+    units = api(w["cadre"]).get(f"/api/v1/reports/communities/{community}/units/").json()
+    assert {u["name"] for u in units} == {"河道保洁队", "物业服务中心"}
+    passed = api(w["cadre"]).post(
+        f"/api/v1/reports/{rid}/reroute/", {"unit": property_unit.pk}, format="json"
+    )
+    assert passed.json()["state"] == "dispatched"
+    assert passed.json()["unit"]["name"] == "物业服务中心"
+    assert (
+        api(w["resident"])
+        .post(f"/api/v1/reports/{rid}/reroute/", {"unit": None}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api(w["stranger"]).get(f"/api/v1/reports/communities/{community}/open/").status_code == 404
+    )
+
+
+def test_queues_belong_to_their_unit(w):
+    assert (
+        api(w["neighbour"]).get(f"/api/v1/reports/units/{w['river'].pk}/queue/").status_code == 404
+    )
+    assert api(w["staff"]).get("/api/v1/reports/units/999999/queue/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_a_queue_page_costs_the_same_queries_for_1_or_12_reports(
+    w, count, django_assert_num_queries
+):
+    for i in range(count):
+        assert _send(w, not_duplicate=True, description=f"#{i}", photos=[jpeg()]).status_code == 201
+    client = api(w["staff"])
+    # unit staff, unit, page, photos, followers, cadre roles
+    with django_assert_num_queries(6):
+        page = client.get(f"/api/v1/reports/units/{w['river'].pk}/queue/")
+    assert len(page.json()["results"]) == count
+
+
+@pytest.mark.parametrize(
+    "fields, code",
+    [
+        ({"category": 999999}, "invalid"),
+        ({"micro_grid": 999999}, "report_invalid"),
+        ({"micro_grid": "", "address": ""}, "report_no_place"),
+        ({"latitude": "30.1"}, "invalid"),
+        ({"latitude": "abc", "longitude": "1"}, "invalid"),
+        ({"description": "长" * 501}, "invalid"),
+        ({"photos": [SimpleUploadedFile("x.jpg", b"not an image")]}, "invalid"),
+    ],
+)
+def test_bad_input_is_a_clear_400(w, fields, code):
+    response = _send(w, **fields)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == code and response.json()["detail"]
+    assert Report.objects.count() == 0
+
+
+def test_refusals_speak_chinese(w):
+    rid = _send(w).json()["id"]
+    client = api(w["staff"])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    empty = client.post(f"/api/v1/reports/{rid}/close/", {"note": ""})
+    assert empty.status_code == 400 and empty.json()["detail"] == "请写明做了什么。"
+    bad_rating = api(w["resident"]).post(f"/api/v1/reports/{rid}/rate/", {"rating": 9})
+    assert bad_rating.status_code == 400
+
+
+def test_someone_without_a_grid_is_told_to_join_first(w):
+    response = api(UserFactory()).post(
+        "/api/v1/reports/", {"category": w["litter"].pk, "address": "河边"}
+    )
+    assert response.status_code == 403 and response.json()["code"] == "report_no_grid"
