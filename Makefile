@@ -27,6 +27,7 @@ migrate: $(RUNTIME)
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_activities
+	$(BIN)/python manage.py seed_demo_reports
 
 ## make run: virtualenv, install, migrate, demo data, serve http://127.0.0.1:8000 (HTTP + WebSocket)
 run: demo
