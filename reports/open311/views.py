@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from core.errors import ServiceError
 from core.overload import is_overload, retry_after_seconds, unavailable_message
 from core.parsers import FormParser, MultiPartParser
+from core.text import CONTROL_MESSAGE, first_bad_text
 from core.throttles import WriteRateThrottle
 from reports.errors import ReportInvalid
 from reports.open311 import selectors, serializers
@@ -92,6 +93,15 @@ class Open311View(APIView):
 
     def get_exception_handler(self):
         return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        """The text rule of every field (core.text) holds for the address and the query
+        too: a NUL in a service_code is refused before the database sees it."""
+        super().initial(request, *args, **kwargs)
+        sent = {key: request.query_params.getlist(key) for key in request.query_params}
+        sent.update({key: value for key, value in kwargs.items() if isinstance(value, str)})
+        if first_bad_text(sent):
+            raise ReportInvalid(CONTROL_MESSAGE)
 
     def jurisdiction(self) -> int:
         return selectors.jurisdiction_resolve(self.request.query_params.get("jurisdiction_id"))

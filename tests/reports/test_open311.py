@@ -334,6 +334,10 @@ def test_a_building_of_another_community_and_an_inactive_key_are_refused(client,
         ("tokens/" + "z" * 60, {}, 404),
         ("services/lift", {"jurisdiction_id": "-1"}, 404),
         ("no-such-resource", {}, 404),
+        ("services/%00", {}, 400),
+        ("tokens/%00", {}, 400),
+        ("requests", {"service_code": "lift\x00"}, 400),
+        ("requests", {"jurisdiction_id": "\x00"}, 400),
     ],
 )
 def test_odd_reads_are_refused_in_the_spec_format(client, world, fmt, path, params, status):
