@@ -2,7 +2,7 @@
 cadres), a grid's (its grid worker and the community's cadres) and a handling unit's (its
 staff). Parse `weeks` → `selectors.dashboard` → serialize."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -95,9 +95,12 @@ DESCRIPTION = (
 )
 
 
-def _schema(summary: str):
+def _schema(summary: str, scope_id: str):
     return extend_schema(
-        parameters=[ReportDashboardQuerySerializer],
+        parameters=[
+            OpenApiParameter("scope_id", int, OpenApiParameter.PATH, description=scope_id),
+            ReportDashboardQuerySerializer,
+        ],
         responses={200: ReportDashboardSerializer, **ERRORS},
         summary=summary,
         description=DESCRIPTION,
@@ -122,7 +125,7 @@ class ReportDashboardView(APIView):
 class CommunityReportDashboardView(ReportDashboardView):
     scope = "community"
 
-    @_schema("A community's reports dashboard (its cadres)")
+    @_schema("A community's reports dashboard (its cadres)", "The community's id.")
     def get(self, request, scope_id: int):
         return self.dashboard(request, scope_id)
 
@@ -130,7 +133,9 @@ class CommunityReportDashboardView(ReportDashboardView):
 class GridReportDashboardView(ReportDashboardView):
     scope = "grid"
 
-    @_schema("A grid's reports dashboard (its grid worker, the community's cadres)")
+    @_schema(
+        "A grid's reports dashboard (its grid worker, the community's cadres)", "The grid's id."
+    )
     def get(self, request, scope_id: int):
         return self.dashboard(request, scope_id)
 
@@ -138,6 +143,6 @@ class GridReportDashboardView(ReportDashboardView):
 class UnitReportDashboardView(ReportDashboardView):
     scope = "unit"
 
-    @_schema("A handling unit's reports dashboard (its staff)")
+    @_schema("A handling unit's reports dashboard (its staff)", "The unit's id.")
     def get(self, request, scope_id: int):
         return self.dashboard(request, scope_id)
