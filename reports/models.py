@@ -18,10 +18,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.geo import map_point_constraint, map_point_fields
 from grids.models import Community, Grid, MicroGrid
@@ -232,15 +234,15 @@ def new_token() -> str:
 
 class Report(models.Model):
     class State(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        DISPATCHED = "dispatched", _("Dispatched")
-        ACCEPTED = "accepted", _("Accepted")
-        IN_PROGRESS = "in_progress", _("In progress")
-        CLOSED = "closed", _("Done")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REOPENED = "reopened", _("Reopened")
-        RETURNED = "returned", _("Returned")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SUBMITTED = "submitted", pgettext_lazy("report state", "Submitted")
+        DISPATCHED = "dispatched", pgettext_lazy("report state", "Dispatched")
+        ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
+        IN_PROGRESS = "in_progress", pgettext_lazy("report state", "In progress")
+        CLOSED = "closed", pgettext_lazy("report state", "Done")
+        CONFIRMED = "confirmed", pgettext_lazy("report state", "Confirmed")
+        REOPENED = "reopened", pgettext_lazy("report state", "Reopened")
+        RETURNED = "returned", pgettext_lazy("report state", "Returned")
+        WITHDRAWN = "withdrawn", pgettext_lazy("report state", "Withdrawn")
 
     # Waiting for the unit to accept; being handled; finished (for Open311: closed).
     WAITING = (State.DISPATCHED, State.REOPENED)
@@ -410,16 +412,24 @@ class ReportPhoto(models.Model):
     def __str__(self) -> str:
         return f"{self.report_id} {self.kind} {self.position}"
 
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.image)
+
+    @property
+    def thumb_url(self) -> str:
+        return default_storage.url(self.thumb)
+
 
 class ReportStep(models.Model):
     """One move of a report, with who and when: the timeline both sides read."""
 
     class Action(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        DISPATCHED = "dispatched", _("Dispatched")
-        ACCEPTED = "accepted", _("Accepted")
+        SUBMITTED = "submitted", pgettext_lazy("report state", "Submitted")
+        DISPATCHED = "dispatched", pgettext_lazy("report state", "Dispatched")
+        ACCEPTED = "accepted", pgettext_lazy("report state", "Accepted")
         PROGRESS = "progress", _("Progress update")
-        CLOSED = "closed", _("Done")
+        CLOSED = "closed", pgettext_lazy("report state", "Done")
         CONFIRMED = "confirmed", _("Confirmed by the reporter")
         AUTO_CONFIRMED = "auto_confirmed", _("Confirmed automatically")
         REOPENED = "reopened", _("Not fixed: sent back")

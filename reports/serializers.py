@@ -6,7 +6,6 @@ handling unit, and only when the reporter allowed it). Each report says which mo
 viewer may make now (`can`), so a client shows exactly the buttons that will work.
 """
 
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -62,18 +61,12 @@ class ReportUnitSerializer(serializers.ModelSerializer):
 
 
 class ReportPhotoSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    thumb_url = serializers.SerializerMethodField()
+    url = serializers.CharField(read_only=True)
+    thumb_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = ReportPhoto
         fields = ["kind", "url", "thumb_url", "width", "height"]
-
-    def get_url(self, photo: ReportPhoto) -> str:
-        return default_storage.url(photo.image)
-
-    def get_thumb_url(self, photo: ReportPhoto) -> str:
-        return default_storage.url(photo.thumb)
 
 
 class ReportStepSerializer(serializers.ModelSerializer):

@@ -18,18 +18,18 @@ from reports.errors import NotFound
 from reports.models import Category, HandlingUnit
 from reports.selectors import reports as selectors
 from reports.serializers import (
-    ReportCategorySerializer,
     CloseSerializer,
     ContactSerializer,
     DuplicateSerializer,
     NoteSerializer,
     RateSerializer,
     ReasonSerializer,
+    ReportCategorySerializer,
     ReportCreateSerializer,
     ReportDetailSerializer,
     ReportSerializer,
-    RerouteSerializer,
     ReportUnitSerializer,
+    RerouteSerializer,
 )
 from reports.services import handling, submitting
 
