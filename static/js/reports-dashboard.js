@@ -14,6 +14,7 @@
   var reading = false;
   var readAgain = false;
   var missed = false;
+  var socketState = "connecting";
 
   function setStatus(state) {
     root.dataset.live = state;
@@ -39,9 +40,11 @@
       })
       .then(function (html) {
         figures.innerHTML = html;
+        setStatus(socketState);
       })
       .catch(function () {
-        setStatus("offline");
+        // Signed out, or the server is away: the figures shown may be old; say so.
+        setStatus("closed");
       })
       .then(function () {
         reading = false;
@@ -72,6 +75,7 @@
         missed = false;
         soon();
       }
+      socketState = state;
       setStatus(state);
     },
   });
