@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.utils import timezone
 
 from reports.models import (
@@ -99,8 +100,8 @@ def assert_error(response, fmt: str, status: int) -> str:
     return description
 
 
-def post(client, world, fmt="json", **fields):
-    data = {
+def post_fields(world) -> dict:
+    return {
         "api_key": world.key,
         "jurisdiction_id": world.community.pk,
         "service_code": "lift",
@@ -108,6 +109,10 @@ def post(client, world, fmt="json", **fields):
         "long": "120.750100",
         "description": "3号电梯不动了",
     }
+
+
+def post(client, world, fmt="json", **fields):
+    data = post_fields(world)
     if fields.get("service_code", "lift") == "lift":
         data.update({"attribute[floor]": "5", "attribute[trapped]": "no"})
     data.update(fields)
@@ -491,6 +496,46 @@ def test_bad_keys_spend_the_budget_and_then_even_a_good_key_waits(client, world,
     assert not Report.objects.exists()
     # Reading costs nothing.
     assert client.get(f"{BASE}/requests.json").status_code == 200
+
+
+def test_the_budget_is_per_address(world, monkeypatch):
+    rates = {**Open311PostThrottle.THROTTLE_RATES, "open311": "2/min"}
+    monkeypatch.setattr(Open311PostThrottle, "THROTTLE_RATES", rates)
+    guesser, app = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="203.0.113.8")
+    for _ in range(2):
+        assert_error(post(guesser, world, api_key="guess"), "json", 403)
+    assert_error(post(guesser, world), "json", 429)
+    assert post(app, world).status_code == 201
+
+
+def test_list_and_date_answers_are_checked_and_kept(client, world):
+    leak = Category.objects.get(code="leak")
+    CategoryAttribute.objects.create(
+        category=leak,
+        code="where",
+        description="哪里漏水",
+        datatype=CategoryAttribute.Datatype.MULTI,
+        values=[{"key": "ceiling", "name": "天花板"}, {"key": "pipe", "name": "水管"}],
+    )
+    CategoryAttribute.objects.create(
+        category=leak,
+        code="since",
+        description="从什么时候开始",
+        datatype=CategoryAttribute.Datatype.DATETIME,
+    )
+    fields = {"service_code": "leak", "attribute[since]": "2026-11-30T21:00:00+08:00"}
+    sent = post(client, world, **fields, **{"attribute[where][]": ["ceiling", "pipe"]})
+    assert sent.status_code == 201, sent.content
+    report = Report.objects.get(pk=sent.json()[0]["service_request_id"])
+    assert report.attributes == {
+        "where": ["ceiling", "pipe"],
+        "since": "2026-11-30T21:00:00+08:00",
+    }
+    for wrong in (
+        {"attribute[where][]": ["ceiling", "roof"]},
+        {"attribute[since]": "last night"},
+    ):
+        assert_error(post(client, world, **{**fields, **wrong}), "json", 400)
 
 
 def test_only_a_hash_of_the_key_is_kept_and_no_log_holds_it(client, world, caplog):
