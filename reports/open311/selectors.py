@@ -79,8 +79,8 @@ def requests_public(
     community_id: int,
     ids: list[int] | None = None,
     codes: list[str] | None = None,
-    start: datetime,
-    end: datetime,
+    start: datetime | None = None,
+    end: datetime | None = None,
     statuses: list[str] | None = None,
 ) -> list[Report]:
     """Public reports of a community, newest first, at most REQUESTS_MAX. Asked by id,

@@ -146,35 +146,41 @@ def _moment(raw: str | None, name: str) -> datetime | None:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
+def _ids(raw: str | None) -> list[int] | None:
+    if not (raw or "").strip():
+        return None
+    ids = [selectors.id_parse(part) for part in _list(raw)[: selectors.REQUESTS_MAX + 1]]
+    if not ids or None in ids or len(ids) > selectors.REQUESTS_MAX:
+        raise ReportInvalid(_("service_request_id is a list of ids, such as 12,15."))
+    return ids
+
+
+def _filters(params) -> dict:
+    statuses = _list(params.get("status"))
+    if not set(statuses) <= set(selectors.STATUSES):
+        raise ReportInvalid(_("status is open, closed or both (open,closed)."))
+    end = _moment(params.get("end_date"), "end_date") or timezone.now()
+    start = _moment(params.get("start_date"), "start_date") or end - DEFAULT_WINDOW
+    if start > end:
+        raise ReportInvalid(_("start_date comes after end_date."))
+    codes = selectors.codes_check(_list(params.get("service_code")))
+    return {"codes": codes, "start": start, "end": end, "statuses": statuses}
+
+
 @extend_schema(exclude=True)
 class RequestsView(Open311View):
     def get_throttles(self):
         return [Open311PostThrottle()] if self.request.method == "POST" else []
 
     def get(self, request, format=None):
-        params = request.query_params
         community_id = self.jurisdiction()
-        ids = None
-        if params.get("service_request_id", "").strip():
-            raw_ids = _list(params["service_request_id"])[: selectors.REQUESTS_MAX + 1]
-            ids = [selectors.id_parse(raw) for raw in raw_ids]
-            if None in ids or len(ids) > selectors.REQUESTS_MAX:
-                raise ReportInvalid(_("service_request_id is a list of ids, such as 12,15."))
-        statuses = _list(params.get("status"))
-        if not set(statuses) <= set(selectors.STATUSES):
-            raise ReportInvalid(_("status is open, closed or both (open,closed)."))
-        end = _moment(params.get("end_date"), "end_date") or timezone.now()
-        start = _moment(params.get("start_date"), "start_date") or end - DEFAULT_WINDOW
-        if start > end:
-            raise ReportInvalid(_("start_date comes after end_date."))
-        reports = selectors.requests_public(
-            community_id=community_id,
-            ids=ids,
-            codes=selectors.codes_check(_list(params.get("service_code"))),
-            start=start,
-            end=end,
-            statuses=statuses,
-        )
+        ids = _ids(request.query_params.get("service_request_id"))
+        if ids is not None:  # asked by id, the other filters do not apply (the spec)
+            reports = selectors.requests_public(community_id=community_id, ids=ids)
+        else:
+            reports = selectors.requests_public(
+                community_id=community_id, **_filters(request.query_params)
+            )
         absolute = request.build_absolute_uri
         return Response(
             Document(
