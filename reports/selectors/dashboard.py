@@ -275,6 +275,7 @@ def report_dashboard(
     )
     for row in stat_rows:
         week, counts, hist, keys = row[0], row[1:7], row[7], row[8:]
+        week -= timedelta(days=week.weekday())  # a row written as any day counts in its week
         totals.add_stat(counts, hist)
         by_week[week].add_stat(counts, hist)
         for i, dimension in enumerate(dimensions):
