@@ -195,10 +195,8 @@ def dashboard_target(*, viewer: User, scope: str, scope_id: int) -> Community | 
             return grid
     else:
         unit = HandlingUnit.objects.filter(pk=scope_id).first()
-        try:
-            return permissions.require_unit_staff(viewer, unit)
-        except NotFound:
-            pass
+        if unit is not None and (is_admin(viewer) or permissions.is_unit_staff(viewer, unit.pk)):
+            return unit
     raise NotFound(_("Not found, or not a dashboard you may see."))
 
 
