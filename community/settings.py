@@ -337,6 +337,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "write": env.str("THROTTLE_WRITE", default="120/min"),
         "join": env.str("THROTTLE_JOIN", default="10/min"),
+        # Civic apps' Open311 POSTs, per address (a bad api_key spends it too).
+        "open311": env.str("THROTTLE_OPEN311", default="30/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),

@@ -39,15 +39,10 @@ FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 
 class Open311PostThrottle(WriteRateThrottle):
-    """Posting: by address (a civic app signs in with no account). Its own budget when
-    `open311` is in DEFAULT_THROTTLE_RATES, else the API's write budget."""
+    """Posting: by address (a civic app signs in with no account), on its own budget
+    (THROTTLE_OPEN311); a request with a wrong api_key spends it too."""
 
     scope = "open311"
-
-    def get_rate(self):
-        if self.scope not in self.THROTTLE_RATES:
-            self.scope = WriteRateThrottle.scope
-        return super().get_rate()
 
 
 def _first_message(detail) -> str:

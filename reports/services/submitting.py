@@ -336,9 +336,12 @@ def _report_insert(
         note=_("Sent to %(unit)s.") % {"unit": handler},
         now=now,
     )
-    if public and actor is not None:
+    # A civic app's report is put on the board by the grid's grid worker, who answers
+    # for the grid; without one it stays off the board (still routed and followed).
+    poster = actor if actor is not None else place.grid.grid_worker
+    if public and poster is not None:
         card_post_create(
-            actor=actor,
+            actor=poster,
             grid=place.grid,
             kind=PostKind.REPORT,
             body=description or category.name,

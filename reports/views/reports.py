@@ -228,6 +228,7 @@ def unit_queue(request, unit_id: int):
             "socket": f"/ws/reports/unit/{unit.pk}/",
             "empty": _("Nothing waits for your unit. New reports appear here at once."),
             "queue": True,
+            "dashboard_url": reverse("reports-dashboard-unit", args=[unit.pk]),
         },
         selectors.unit_queue(unit_id=unit.pk).order_by("close_due", "id"),
         fragment_id="unit-queue",
@@ -246,6 +247,9 @@ def handling_queue(request):
             "socket": f"/ws/reports/grid/{mine_grids[0].pk}/" if mine_grids else "",
             "empty": _("No report waits for you."),
             "queue": True,
+            "dashboard_url": reverse("reports-dashboard-grid", args=[mine_grids[0].pk])
+            if mine_grids
+            else "",
         },
         selectors.handler_queue(user=request.user).order_by("close_due", "id"),
         fragment_id="handling-queue",
@@ -265,7 +269,7 @@ def community_open(request, community_id: int):
             "socket": f"/ws/reports/community/{community.pk}/",
             "empty": _("No open reports in this community."),
             "queue": True,
-            "community": community,
+            "dashboard_url": reverse("reports-dashboard-community", args=[community.pk]),
         },
         selectors.community_open(community_id=community.pk).order_by("close_due", "id"),
         fragment_id="community-open",

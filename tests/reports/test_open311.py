@@ -12,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
+from grids.models import Post
 from reports.models import (
     Category,
     CategoryAttribute,
@@ -29,6 +30,7 @@ from tests.factories import (
     MembershipFactory,
     MicroGridFactory,
     make_cadre,
+    make_grid_worker,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,7 @@ def world():
     w.unit.communities.add(w.community)
     RoutingRule.objects.create(community=w.community, unit=w.unit)
     w.cadre = make_cadre(w.community)
+    w.worker = make_grid_worker(w.grid)
     w.client, w.key = open311.client_issue(actor=w.cadre, name="城市随手拍", community=w.community)
     w.lift = Category.objects.get(code="lift")
     CategoryAttribute.objects.create(
@@ -232,6 +235,10 @@ def test_a_posted_request_is_an_ordinary_report_read_back_by_id_token_and_list(c
 
     listed = client.get(f"{BASE}/requests.json").json()
     assert [r["service_request_id"] for r in listed] == [str(report.pk)]
+
+    # On the board, as a card put there by the grid's grid worker.
+    card = Post.objects.get(ref_type="reports.report", ref_id=report.pk)
+    assert card.grid == report.grid and card.author == report.grid.grid_worker
 
     root = xml(client.get(f"{BASE}/requests/{report.pk}.xml"))
     assert root.tag == "service_requests"

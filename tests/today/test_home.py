@@ -90,7 +90,7 @@ def test_a_withdrawn_notice_is_not_the_latest(client, world):
     assert "撤回的通知" not in html and f"/notices/{kept.pk}/" in html
 
 
-def test_a_resident_sees_their_grid_building_and_the_three_big_actions(en_client, world):
+def test_a_resident_sees_their_grid_building_and_the_four_big_actions(en_client, world):
     html = _home(en_client, world.resident_a)
     assert world.grid_a.name in html and world.buildings["a"][0].label in html
     actions = re.search(r'<nav class="today-actions today-big".*?</nav>', html, re.S).group(0)
@@ -98,6 +98,7 @@ def test_a_resident_sees_their_grid_building_and_the_three_big_actions(en_client
         "I need help",
         "I can help",
         "Activities",
+        "Report a problem (photo)",
     ]
     assert 'href="/mutual-aid/"' in actions and 'href="/activities/"' in actions
     assert "Join your grid" not in html

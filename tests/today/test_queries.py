@@ -25,9 +25,9 @@ from today.selectors import badges, home, resident, staff
 
 pytestmark = pytest.mark.django_db
 
-RESIDENT_QUERIES = 8  # roles 3 (membership, cadre, grids served) + resident 5
-GRID_WORKER_QUERIES = 3  # roles 3, the grids' figures among them
-CADRE_QUERIES = 12  # roles 3 + notices 4, campaigns 2, activities today, urgent, attendance
+RESIDENT_QUERIES = 9  # roles 4 (membership, cadre, grids served, units) + resident 5
+GRID_WORKER_QUERIES = 4  # roles 4, the grids' figures among them
+CADRE_QUERIES = 13  # roles 4 + notices 4, campaigns 2, activities today, urgent, attendance
 
 
 def _resident_items(world, masks, n: int) -> None:
