@@ -25,13 +25,14 @@ from core.parsers import FormParser, MultiPartParser
 from core.text import CONTROL_MESSAGE, first_bad_text
 from core.throttles import WriteRateThrottle
 from reports.errors import ReportInvalid
-from reports.open311 import selectors, serializers
+from reports.open311 import serializers
 from reports.open311.renderers import (
     Document,
     Open311JSONRenderer,
     Open311XMLRenderer,
     SuffixNegotiation,
 )
+from reports.selectors import open311 as selectors
 from reports.services import open311
 
 DEFAULT_WINDOW = timedelta(days=90)

@@ -485,7 +485,7 @@ def test_the_list_is_a_fixed_number_of_queries(client, world, django_assert_num_
 
 
 def test_the_list_is_capped(client, world, monkeypatch):
-    monkeypatch.setattr("reports.open311.selectors.REQUESTS_MAX", 2)
+    monkeypatch.setattr("reports.selectors.open311.REQUESTS_MAX", 2)
     for _ in range(3):
         post(client, world)
     assert len(client.get(f"{BASE}/requests.json").json()) == 2
