@@ -41,7 +41,26 @@ def _grid_for(request) -> Grid | None:
     home = home_membership(request.user)
     if home is not None:
         return home.grid
-    return grids_managed_by(request.user).first()
+    patrol = patrol_grids(request.user)
+    return patrol[0] if patrol else None
+
+
+def patrol_grids(user) -> list[Grid]:
+    """The grids staff on patrol may report in: those they serve (grid worker, cadre) and
+    those of the communities their unit serves. At most 100, in order."""
+    served = list(grids_managed_by(user)[:100])
+    units = permissions.unit_ids_of(user)
+    if units and len(served) < 100:
+        known = {g.pk for g in served}
+        served += [
+            g
+            for g in Grid.objects.select_related("community")
+            .filter(community__handling_units__in=units, community__handling_units__active=True)
+            .distinct()
+            .order_by("community_id", "number")[: 100 - len(served)]
+            if g.pk not in known
+        ]
+    return served
 
 
 def _categories():
@@ -50,7 +69,9 @@ def _categories():
 
 def _new_context(request, grid, form, *, similar=(), chosen=None):
     home = home_membership(request.user)
+    patrol = [] if home is not None else patrol_grids(request.user)
     return {
+        "patrol_grids": patrol if len(patrol) > 1 else [],
         "form": form,
         "grid": grid,
         "categories": _categories(),

@@ -3,6 +3,7 @@ unit's queue and one-tap accept, closing with a photo, the reporter confirming a
 the cadre passing a returned report on; the board card; privacy on every page."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -265,3 +266,34 @@ def test_queues_render_as_fragments_for_live_updates(client, w):
     fragment = as_(client, w["staff"]).get(f"/reports/units/{w['river'].pk}/?fragment=1")
     html = fragment.content.decode()
     assert fragment.status_code == 200 and "<html" not in html and "report-card" in html
+
+
+def test_unit_staff_on_patrol_report_in_the_grids_their_unit_serves(client, w):
+    other = MicroGridFactory(grid__community=w["community"], label="9栋")
+    staff = as_(client, w["staff"])
+    page = staff.get("/reports/new/").content.decode()
+    assert 'id="patrol-grid"' in page and f'value="{other.grid.pk}"' in page
+    there = staff.get(f"/reports/new/?grid={other.grid.pk}").content.decode()
+    assert f'<option value="{other.pk}">9栋</option>' in there
+    sent = staff.post(
+        "/reports/new/",
+        {"grid": other.grid.pk, "category": w["litter"].pk, "micro_grid": other.pk},
+    )
+    assert sent.status_code == 302
+    report = Report.objects.get()
+    assert report.source == Report.Source.PATROL and report.grid == other.grid
+    # A grid of a community the unit does not serve is not offered, nor accepted.
+    elsewhere = MicroGridFactory(label="1栋")
+    patrol = re.search(r'<select name="grid" id="patrol-grid">.*?</select>', page, re.S).group(0)
+    assert f'value="{other.grid.pk}"' in patrol
+    assert f'value="{elsewhere.grid.pk}"' not in patrol
+    staff.post(
+        "/reports/new/",
+        {
+            "grid": elsewhere.grid.pk,
+            "category": w["litter"].pk,
+            "micro_grid": elsewhere.pk,
+            "not_duplicate": "on",
+        },
+    )
+    assert not Report.objects.filter(grid=elsewhere.grid).exists()
