@@ -10,8 +10,8 @@ Two uvicorn servers (one worker each, DEBUG off, PostgreSQL + Redis) serve the b
 the small database side by side (`benchmarks/seed_reports.py`: ≈ 3,300 reports per
 community at both sizes, so the two hold the same work per community and only the
 tables differ). Reads go through the real API views, one request at a time on a
-keep-alive connection, the two sizes interleaved round by round, so each 1M/10k ratio
-compares runs made seconds apart:
+keep-alive connection per server, the two sizes alternating request by request, so each
+1M/10k ratio compares requests made under the same load of the shared host:
 
 - `GET /api/v1/reports/units/<id>/queue/`: a unit's first page (its staff's session);
 - `GET /api/v1/reports/dashboard/community/<id>/`: a community's dashboard, 8 weeks
@@ -58,8 +58,9 @@ TARGET_BIG_OVER_SMALL = 1.5
 TARGET_DISPATCH_P99_MS = 250
 POSTER_PASSWORD = "bench-reporter-password-1"
 CADRE_PHONE = "+8619900000001"
-# Communities whose reads are measured (in turn), at both sizes.
-COMMUNITIES = (1, 2, 3)
+# Communities whose reads are measured (in turn), at both sizes; reports are POSTed to the
+# last community, which is not one of them.
+COMMUNITIES = (1, 2)
 QUEUE_KIND = "urban"  # 城管中队: the unit with the most categories
 # Categories the poster cycles through, with the unit kind each routes to.
 POSTED = {
@@ -180,8 +181,43 @@ def prepare(argv: list[str]) -> None:
             "queries": len(captured.captured_queries),
             "plans": explained,
         }
+    poster_client = Client()
+    poster_client.force_login(poster)
+    codes = list(POSTED)
+    categories = dict(Category.objects.values_list("code", "id"))
+    counter = iter(range(10**6))
+
+    def post_report():
+        k = next(counter)
+        response = poster_client.post(
+            "/api/v1/reports/",
+            {
+                "category": categories[codes[k % len(codes)]],
+                "grid": grid.pk,
+                "address": f"进程内第{k + 1}条",
+                "description": "进程内计时",
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content[:300]
+
+    def read(path: str, key: str):
+        def call():
+            client.cookies["sessionid"] = key
+            assert client.get(path).status_code == 200
+
+        return call
+
+    in_process = {
+        "queue": _timed(
+            read(queue_path(communities[0]), staff_session_of(sessions, communities[0]))
+        ),
+        "dashboard": _timed(read(dashboard_path(communities[0]), sessions["cadre"])),
+        "report POST": _timed(post_report),
+    }
     common.helper_result(
         {
+            "in_process": in_process,
             "sessions": sessions,
             "poster_phone": poster.phone,
             "grid": grid.pk,
@@ -190,6 +226,37 @@ def prepare(argv: list[str]) -> None:
             "plans": plans,
         }
     )
+
+
+def _timed(call, n: int = 30) -> dict:
+    """Median wall time of `call` in this process (Django's test client: no server, no
+    network), the part of it spent waiting on SQL, and the number of queries."""
+    from django.db import connection
+
+    walls, sqls, counts = [], [], []
+    call()  # warm
+    for _ in range(n):
+        spent = [0.0, 0]
+
+        def wrapper(execute, sql, params, many, context, spent=spent):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - started
+                spent[1] += 1
+
+        with connection.execute_wrapper(wrapper):
+            started = time.perf_counter()
+            call()
+            walls.append((time.perf_counter() - started) * 1000)
+        sqls.append(spent[0] * 1000)
+        counts.append(spent[1])
+    return {
+        "wall": common.median(walls),
+        "sql": common.median(sqls),
+        "queries": common.median(counts),
+    }
 
 
 def staff_session_of(sessions: dict, community: int) -> str:
@@ -239,26 +306,31 @@ class Reader:
         return elapsed
 
 
-def read_round(reader: Reader, prepared: dict, samples: int) -> dict:
-    """`samples` requests of each read, the measured communities in turn (after a few to
-    warm the connection and the server's caches)."""
-    sessions = prepared["sessions"]
-    result = {}
+def read_round(readers: dict, prepared: dict, samples: int) -> dict:
+    """`samples` requests of each read per size, the two sizes alternating request by
+    request (small first on even requests, big first on odd), so both see the same load
+    on the shared host; the measured communities in turn; 5 warm-up requests first."""
+    times = {label: {"bare": [], "queue": [], "dashboard": []} for label in readers}
     for name in ("bare", "queue", "dashboard"):
-        times = []
         for k in range(samples + 5):
-            community = COMMUNITIES[k % len(COMMUNITIES)]
-            if name == "queue":
-                ms = reader.get(queue_path(community), staff_session_of(sessions, community))
-            elif name == "dashboard":
-                ms = reader.get(dashboard_path(community), sessions["cadre"])
-            else:
-                ms = reader.get("/bench/bare-drf/", sessions["cadre"])
-            if k >= 5:
-                times.append(ms)
-        result[f"{name}_p50"] = common.percentile(times, 50)
-        result[f"{name}_p95"] = common.percentile(times, 95)
-        result[f"{name}_p99"] = common.percentile(times, 99)
+            community = COMMUNITIES[(k // 2) % len(COMMUNITIES)]
+            for label in ("small", "big") if k % 2 == 0 else ("big", "small"):
+                sessions = prepared[label]["sessions"]
+                if name == "queue":
+                    path, key = queue_path(community), staff_session_of(sessions, community)
+                elif name == "dashboard":
+                    path, key = dashboard_path(community), sessions["cadre"]
+                else:
+                    path, key = "/bench/bare-drf/", sessions["cadre"]
+                ms = readers[label].get(path, key)
+                if k >= 5:
+                    times[label][name].append(ms)
+    result = {}
+    for label, by_name in times.items():
+        result[label] = {}
+        for name, values in by_name.items():
+            for q in (50, 95, 99):
+                result[label][f"{name}_p{q}"] = common.percentile(values, q)
     return result
 
 
@@ -447,7 +519,7 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="drop and seed both databases")
     parser.add_argument("--seed-only", action="store_true")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians)")
-    parser.add_argument("--samples", type=int, default=300, help="requests per read per round")
+    parser.add_argument("--samples", type=int, default=200, help="requests per read per round")
     parser.add_argument("--posts", type=int, default=70, help="reports POSTed per round")
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between POSTs")
     parser.add_argument("--wait", type=float, default=10, help="max seconds for stragglers")
@@ -476,7 +548,8 @@ def main() -> None:
             "small database": f"{args.small_db}: {SMALL.reports:,} reports, "
             f"{SMALL.communities} communities",
             "reads": f"{args.rounds} rounds × {args.samples} requests per read per size, one "
-            f"at a time, communities {', '.join(map(str, COMMUNITIES))} in turn",
+            "at a time, the two sizes alternating request by request, communities "
+            f"{', '.join(map(str, COMMUNITIES))} in turn",
             "dispatch": f"{args.rounds} rounds × {args.posts} POSTs, one every "
             f"{args.interval:g} s, to community {big.communities}",
         }
@@ -511,6 +584,14 @@ def main() -> None:
                 indexes = ", ".join(query["indexes"]) or "(no index: small table or join)"
                 print(f"      {query['table']:<34} {indexes}")
 
+    print("\n== in-process cost (test client, no server or network), median of 30 calls, ms")
+    for label in ("big", "small"):
+        for name, t in prepared[label]["in_process"].items():
+            print(
+                f"  {label:<5} {name:<12} {t['wall']:6.1f} of which waiting on SQL "
+                f"{t['sql']:5.1f} ({t['queries']:.0f} queries); the rest is Python"
+            )
+
     common.redis_client().flushdb()
     servers = {
         "big": common.Server(dbname=big_db, port=args.port),
@@ -524,8 +605,9 @@ def main() -> None:
         print("\n== reads, ms (one request at a time)")
         reads = {"big": [], "small": []}
         for round_no in range(1, args.rounds + 1):
+            results = read_round(readers, prepared, args.samples)
             for label in ("small", "big"):
-                result = read_round(readers[label], prepared[label], args.samples)
+                result = results[label]
                 reads[label].append(result)
                 print(
                     f"  round {round_no} {label:<5} bare p50 {result['bare_p50']:.2f}; "
