@@ -173,6 +173,8 @@ if REDIS_URL:
             },
         }
     }
+    # Messages a socket may fall behind before it is closed to resume (core.channel_layer).
+    CHANNELS_SOCKET_QUEUE = env.int("CHANNELS_SOCKET_QUEUE", default=200)
     CACHES = {
         "default": {
             # A Redis outage makes the cache miss instead of failing requests.

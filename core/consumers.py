@@ -20,6 +20,9 @@ client may send, and the end of a socket when its session logs out.
   task and an `asyncio.wait` for every message: with a live board's event delivered to
   every socket, that bookkeeping was a third of a worker's CPU per socket per event
   (111 → 73 µs, benchmarks/README.md).
+- A socket that falls CHANNELS_SOCKET_QUEUE messages behind (a stalled client) is
+  closed with `SLOW_CLIENT` 4408 (core.channel_layer): its client reconnects with
+  `?after=` and catches up from the database, so a worker's memory stays bounded.
 - Each socket joins its session's group; logging out (Django's `user_logged_out`,
   which allauth's logout, headless included, sends) closes that session's sockets
   with 4401. Other sessions of the same person are left alone.
@@ -44,6 +47,7 @@ NOT_LOGGED_IN = 4401
 FORBIDDEN = 4403
 GONE = 4404
 TOO_MANY_REFUSED = 4400
+SLOW_CLIENT = 4408
 
 MAX_FRAME_CHARS = 4096
 MAX_DEPTH = 4
@@ -213,6 +217,11 @@ class ReadOnlyStreamConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
 
     async def session_end(self, message) -> None:
         await self.close(code=NOT_LOGGED_IN)
+
+    async def socket_overflow(self, message) -> None:
+        """The socket fell too far behind (core.channel_layer): close it; the client
+        resumes from the database."""
+        await self.close(code=SLOW_CLIENT)
 
     async def layer_recovered(self, message) -> None:
         """The channel layer reached Redis again after an outage (core.channel_layer):
