@@ -40,8 +40,12 @@ def test_running_the_demo_reports_twice_makes_nothing_twice():
     before = counts()
 
     second = seed()
+    printed = io.StringIO()
+    call_command("seed_demo_reports", stdout=printed)
 
     assert counts() == before
+    assert "demo reports added: 0" in printed.getvalue()
+    assert "13900004002" in printed.getvalue()
     assert first["reports"] == len(REPORTS)
     assert second["reports"] == 0
     assert second["staff"] == first["staff"]
