@@ -91,9 +91,12 @@ def test_floating_litter_is_reported_accepted_closed_and_rated_while_everyone_wa
         f"/reports/dashboard/community/{river.community.pk}/",
     )
     expect(cadre_page.locator("#reports-dashboard")).to_have_attribute("data-live", "live")
-    # The fifth of the totals: 按时办结率. Nothing was closed yet, so it has no figure.
-    on_time = cadre_page.locator(".dash-totals li").nth(4).locator("strong")
+    totals = cadre_page.locator(".dash-totals li")
+    on_time = totals.filter(has=cadre_page.get_by_text("按时办结率", exact=True)).locator("strong")
+    satisfaction = totals.filter(has=cadre_page.get_by_text("满意度", exact=True)).locator("strong")
+    # Nothing was closed or rated yet: no figure.
     expect(on_time).not_to_contain_text("%")
+    expect(satisfaction).not_to_contain_text("/ 5")
     cadre_page.evaluate("window.stillTheSamePage = true")
 
     # The resident: photo, 河道漂浮物, 发送. Her building is already chosen.
@@ -154,7 +157,7 @@ def test_floating_litter_is_reported_accepted_closed_and_rated_while_everyone_wa
 
     # The cadre's dashboard, never reloaded, counts one closure, on time, and five stars.
     expect(on_time).to_have_text("100%")
-    expect(cadre_page.locator(".dash-totals li").nth(7)).to_contain_text("5 / 5")
+    expect(satisfaction).to_contain_text("5 / 5")
     assert cadre_page.evaluate("window.stillTheSamePage") is True
 
 
