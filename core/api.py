@@ -34,6 +34,16 @@ DEFAULT_ERRORS = {
 ID_MAX = 2**63 - 1
 
 
+def id_parse(raw) -> int | None:
+    """A positive id that fits the database, from a query parameter or form field, or
+    None ("²".isdigit() is true, so ASCII is checked first)."""
+    raw = str(raw or "").strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 0 < value <= ID_MAX else None
+
+
 class NewestFirstCursorPagination(CursorPagination):
     """Cursor paging: no OFFSET, so page 1,000 costs what page 1 costs."""
 

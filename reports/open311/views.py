@@ -19,6 +19,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import id_parse
 from core.errors import ServiceError
 from core.overload import is_overload, retry_after_seconds, unavailable_message
 from core.parsers import FormParser, MultiPartParser
@@ -145,7 +146,7 @@ def _moment(raw: str | None, name: str) -> datetime | None:
 def _ids(raw: str | None) -> list[int] | None:
     if not (raw or "").strip():
         return None
-    ids = [selectors.id_parse(part) for part in _list(raw)[: selectors.REQUESTS_MAX + 1]]
+    ids = [id_parse(part) for part in _list(raw)[: selectors.REQUESTS_MAX + 1]]
     if not ids or None in ids or len(ids) > selectors.REQUESTS_MAX:
         raise ReportInvalid(_("service_request_id is a list of ids, such as 12,15."))
     return ids
@@ -189,19 +190,16 @@ class RequestsView(Open311View):
         data = request.data
         client = open311.client_for_key(data.get("api_key"))
         jurisdiction = data.get("jurisdiction_id") or request.query_params.get("jurisdiction_id")
-        if jurisdiction and selectors.id_parse(jurisdiction) != client.community_id:
+        if jurisdiction and id_parse(jurisdiction) != client.community_id:
             raise open311.Open311KeyInvalid(
                 _("This api_key is for another jurisdiction_id: use %(id)d.")
                 % {"id": client.community_id}
             )
         address_id = None
         if (data.get("address_id") or "").strip():
-            address_id = selectors.id_parse(data["address_id"])
+            address_id = id_parse(data["address_id"])
             if address_id is None:
                 raise ReportInvalid(_("No such building."))
-        name = " ".join(
-            part.strip() for part in (data.get("first_name"), data.get("last_name")) if part
-        )
         report = open311.request_submit(
             client=client,
             service_code=data.get("service_code", ""),
@@ -211,7 +209,6 @@ class RequestsView(Open311View):
             address_id=address_id,
             answers=open311.attributes_parse(data),
             description=data.get("description", ""),
-            contact_name=name,
             contact_phone=data.get("phone", ""),
         )
         notice = (

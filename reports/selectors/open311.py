@@ -13,22 +13,13 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from core.api import ID_MAX
+from core.api import id_parse
 from grids.models import Community
 from reports.errors import NotFound, ReportInvalid
 from reports.models import Category, Report, ReportPhoto
 
 REQUESTS_MAX = 1000
 STATUSES = {"open": Report.OPEN_STATES, "closed": Report.DONE_STATES}
-
-
-def id_parse(raw) -> int | None:
-    """A positive id that fits the database, or None."""
-    raw = str(raw or "").strip()
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
-        return None
-    value = int(raw)
-    return value if 0 < value <= ID_MAX else None
 
 
 def jurisdiction_resolve(raw: str | None) -> int:

@@ -90,16 +90,24 @@ def units_of(user: User) -> list[HandlingUnit]:
         )
         .annotate(
             open_count=Count("reports", filter=open_q),
-            overdue_count=Count("reports", filter=open_q & Q(reports__close_due__lt=now)),
+            overdue_count=Count(
+                "reports",
+                filter=open_q
+                & (
+                    Q(reports__close_due__lt=now)
+                    | Q(reports__state__in=Report.WAITING, reports__accept_due__lt=now)
+                ),
+            ),
         )
         .order_by("name")
     )
 
 
 def report_contact(*, viewer: User, report: Report) -> str:
-    """The reporter's phone, for a handler or overseer, only if the reporter agreed;
-    written to the access log."""
-    if not (permissions.can_handle(viewer, report) or permissions.can_oversee(viewer, report)):
+    """The reporter's phone, for the unit handling it (or the grid worker when no unit
+    does), only if the reporter agreed; written to the access log."""
+    # The reporter agreed to be phoned by the unit handling it, no one else.
+    if not permissions.can_handle(viewer, report):
         raise NotAllowed(_("Only the unit handling this report can do this."))
     if not report.contact_ok or not report.contact_phone:
         raise NotFound(_("The reporter chose not to be contacted."))

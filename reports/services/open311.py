@@ -174,11 +174,11 @@ def request_submit(
     address_id: int | None = None,
     answers: dict[str, list[str]] | None = None,
     description: str = "",
-    contact_name: str = "",
     contact_phone: str = "",
 ) -> Report:
     """A civic app's service request, in its key's community, as an ordinary report.
-    A phone given with the request is the reporter's consent to be called back."""
+    A phone given with the request is the reporter's consent to be called back; the
+    person's name is not kept (neighbours and the unit see the app's name)."""
     category = (
         Category.objects.prefetch_related("attributes")
         .filter(code=(service_code or "").strip()[:40], active=True)
@@ -203,7 +203,6 @@ def request_submit(
         place=place,
         description=description,
         attributes=attributes,
-        contact_name=(contact_name or "").strip()[:40],
         contact_phone=contact_phone,
         contact_ok=bool(contact_phone),
         not_duplicate=True,

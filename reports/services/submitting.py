@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,9 +160,10 @@ def similar_open(
     now=None,
     exclude: int | None = None,
 ) -> list[Report]:
-    """Open reports that are probably the same problem, nearest first (at most 3). A
-    private report (a noise complaint) is offered only to the person who made it: no one
-    learns from it that a neighbour complained."""
+    """Open reports that are probably the same problem, nearest first (at most 3): public
+    ones of the same grid, which the person may read and +1, and their own. A private
+    report (a noise complaint) is offered only to the person who made it: no one learns
+    from it that a neighbour complained."""
     now = now or timezone.now()
     since = now - timedelta(hours=settings.REPORTS_DUPLICATE_HOURS)
     metres = settings.REPORTS_DUPLICATE_METRES
@@ -174,8 +175,14 @@ def similar_open(
             state__in=Report.OPEN_STATES,
         )
         .exclude(pk=exclude)
-        .filter(Q(public=True) | Q(reporter=actor) if actor is not None else Q(public=True))
-        .select_related("category", "micro_grid")
+        # What the person may read and +1: public reports of this grid (the board's
+        # neighbours), and their own.
+        .filter(
+            Q(public=True, grid=place.grid) | Q(reporter=actor)
+            if actor is not None
+            else Q(public=True, grid=place.grid)
+        )
+        .select_related("category", "micro_grid", "grid", "unit")
         .order_by("-created_at")
     )
     here = point(place.latitude, place.longitude)
@@ -193,7 +200,9 @@ def similar_open(
         if gap is not None and gap <= metres:
             found.append((gap, report))
     found.sort(key=lambda pair: (pair[0], -pair[1].pk))
-    return [report for _, report in found[:3]]
+    nearest = [report for _, report in found[:3]]
+    prefetch_related_objects(nearest, "photos")  # their cards show the first photo
+    return nearest
 
 
 def _clean(text: str, limit: int) -> str:
@@ -223,7 +232,6 @@ def report_create(
     not_duplicate: bool = False,
     attributes: dict | None = None,
     client: Open311Client | None = None,
-    contact_name: str = "",
     contact_phone: str = "",
     now=None,
 ) -> Report:
@@ -260,7 +268,6 @@ def report_create(
             contact_ok=contact_ok,
             attributes=attributes or {},
             client=client,
-            contact_name=_clean(contact_name, 40),
             contact_phone=_clean(contact_phone, 20),
             now=now or timezone.now(),
         )
@@ -279,7 +286,6 @@ def _report_insert(
     contact_ok,
     attributes,
     client,
-    contact_name,
     contact_phone,
     now,
 ) -> Report:
@@ -287,10 +293,8 @@ def _report_insert(
     if actor is not None:
         name, phone = actor.display_name, actor.phone if contact_ok else ""
     else:
-        name, phone = (
-            contact_name or (client.name if client else ""),
-            contact_phone if contact_ok else "",
-        )
+        # Neighbours and the unit see the civic app's name, never the person's it sent.
+        name, phone = (client.name if client else ""), (contact_phone if contact_ok else "")
     report = Report.objects.create(
         community_id=place.grid.community_id,
         grid=place.grid,

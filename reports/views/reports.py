@@ -6,6 +6,7 @@ live through /ws/me/ and /ws/reports/<scope>/<id>/ (static/js/reports.js)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +14,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.api import id_parse
 from core.errors import ServiceError
 from core.throttles import throttle_page
 from grids.models import Community, Grid, MicroGrid
@@ -33,9 +36,9 @@ PAGE_SIZE = 20
 def _grid_for(request) -> Grid | None:
     """Where the person reports: the grid named (staff on patrol), else their home grid,
     else the first grid they serve."""
-    wanted = request.POST.get("grid") or request.GET.get("grid")
-    if wanted and wanted.isdigit() and len(wanted) < 12:
-        grid = Grid.objects.select_related("community").filter(pk=int(wanted)).first()
+    wanted = id_parse(request.POST.get("grid") or request.GET.get("grid"))
+    if wanted:
+        grid = Grid.objects.select_related("community").filter(pk=wanted).first()
         if grid is not None and permissions.can_report_in(request.user, grid):
             return grid
     home = home_membership(request.user)
@@ -99,8 +102,8 @@ def report_new(request):
         "micro_grid": home.micro_grid_id if home and home.grid_id == grid.pk else None,
         "public": True,
     }
-    if request.GET.get("category", "").isdigit():
-        initial["category"] = int(request.GET["category"])
+    if id_parse(request.GET.get("category")):
+        initial["category"] = id_parse(request.GET.get("category"))
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -143,8 +146,8 @@ def report_new(request):
             messages.success(request, sent_message(report))
             return redirect("report", report.pk)
     chosen = None
-    if form.is_bound and form.data.get("category", "").isdigit():
-        chosen = next((c for c in categories if c.pk == int(form.data["category"])), None)
+    if form.is_bound and id_parse(form.data.get("category")):
+        chosen = next((c for c in categories if c.pk == id_parse(form.data["category"])), None)
     status = 400 if form.is_bound else 200
     return render(
         request, "reports/new.html", _new_context(request, grid, form, chosen=chosen), status=status
@@ -172,18 +175,15 @@ def similar(request):
     """The "已有人反映" box for the 随手拍 page (htmx, when a kind is chosen)."""
     grid = _grid_for(request)
     found = []
-    category_id = request.GET.get("category", "")
-    if grid is not None and category_id.isdigit() and len(category_id) < 12:
-        category = Category.objects.filter(pk=int(category_id), active=True).first()
-        building = request.GET.get("micro_grid", "")
+    category_id = id_parse(request.GET.get("category"))
+    if grid is not None and category_id:
+        category = Category.objects.filter(pk=category_id, active=True).first()
         if category is not None:
             try:
                 place = submitting.place_resolve(
                     actor=request.user,
                     grid_id=grid.pk,
-                    micro_grid_id=int(building)
-                    if building.isdigit() and len(building) < 12
-                    else None,
+                    micro_grid_id=id_parse(request.GET.get("micro_grid")),
                     address="-",
                 )
                 found = submitting.similar_open(actor=request.user, category=category, place=place)
@@ -193,10 +193,16 @@ def similar(request):
     return render(request, "reports/_similar.html", {"similar": found})
 
 
-def _page(queryset, request):
-    before = request.GET.get("before", "")
-    if before.isdigit() and len(before) < 19:
-        queryset = queryset.filter(pk__lt=int(before))
+def _page(queryset, request, *, by_deadline: bool):
+    """One page and the id to continue after: newest first (`-id`) or, for queues, by
+    deadline (`close_due, id`, a keyset on both, so page 2 neither skips nor repeats)."""
+    after = id_parse(request.GET.get("after"))
+    if after and by_deadline:
+        due = Report.objects.filter(pk=after).values_list("close_due", flat=True).first()
+        if due is not None:
+            queryset = queryset.filter(Q(close_due__gt=due) | Q(close_due=due, pk__gt=after))
+    elif after:
+        queryset = queryset.filter(pk__lt=after)
     rows = list(queryset[: PAGE_SIZE + 1])
     more = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
     rows = rows[:PAGE_SIZE]
@@ -211,7 +217,7 @@ def _with_actions(reports, user) -> None:
 
 
 def _list(request, template_context: dict, queryset, *, fragment_id: str):
-    reports, more = _page(queryset, request)
+    reports, more = _page(queryset, request, by_deadline=bool(template_context.get("queue")))
     context = {**template_context, "reports": reports, "more": more, "fragment_id": fragment_id}
     if request.GET.get("fragment"):
         return render(request, "reports/_report_list.html", context)
@@ -363,6 +369,8 @@ def detail(request, report_id: int):
 
 
 @login_required
+@require_POST
+@never_cache
 def contact(request, report_id: int):
     """The reporter's phone for the unit, when allowed: shown on its own, access-logged."""
     report = _report_or_404(request, report_id)

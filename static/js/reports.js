@@ -27,8 +27,15 @@
     if (loading) { again = true; return; }
     if (busyTyping()) { schedule(1500); return; } // never wipe what someone is writing
     loading = true;
-    fetch(root.dataset.fragment, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-      .then(function (response) { return response.ok ? response.text() : null; })
+    // The same page the reader is on (?after= included), as a fragment.
+    var url = root.dataset.fragment + (location.search ? "&" + location.search.slice(1) : "");
+    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        // A session that ended answers with the login page: reload to show it, never
+        // paste it into the list.
+        if (response.redirected) { location.reload(); return null; }
+        return response.ok ? response.text() : null;
+      })
       .then(function (html) {
         if (html !== null) {
           root.innerHTML = html;

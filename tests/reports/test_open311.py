@@ -206,7 +206,7 @@ def test_a_posted_request_is_an_ordinary_report_read_back_by_id_token_and_list(c
     assert report.state == Report.State.DISPATCHED
     assert report.close_due is not None
     assert report.attributes == {"floor": "5", "trapped": "no"}
-    assert report.reporter_name == "王 阿姨"
+    assert report.reporter_name == "城市随手拍"  # the app, not the person it named
     assert report.contact_ok is True
     assert report.steps.count() == 2
 

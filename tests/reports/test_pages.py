@@ -225,13 +225,21 @@ def test_the_contact_page_is_for_the_unit_only_when_allowed_and_logged(client, w
     report = Report.objects.get()
     staff = as_(client, w["staff"])
     assert "+8613900002222" not in staff.get(f"/reports/{report.pk}/").content.decode()
-    shown = staff.get(f"/reports/{report.pk}/contact/").content.decode()
+    assert staff.get(f"/reports/{report.pk}/contact/").status_code == 405  # no prefetching
+    shown = staff.post(f"/reports/{report.pk}/contact/").content.decode()
     assert "+8613900002222" in shown
     assert AccessLog.objects.filter(actor=w["staff"], action="report_contact").count() == 1
     # A neighbour who may read the report is told no; nothing is logged for them.
-    refused = as_(client, w["neighbour"]).get(f"/reports/{report.pk}/contact/")
+    refused = as_(client, w["neighbour"]).post(f"/reports/{report.pk}/contact/")
     assert refused.status_code == 302
     assert not AccessLog.objects.filter(actor=w["neighbour"]).exists()
+    # The reporter agreed to the unit's call: the community's cadres do not get the number.
+    cadre = as_(client, w["cadre"])
+    assert (
+        "+8613900002222"
+        not in cadre.post(f"/reports/{report.pk}/contact/", follow=True).content.decode()
+    )
+    assert not AccessLog.objects.filter(actor=w["cadre"], action="report_contact").exists()
 
 
 def test_strangers_get_404s(client, w):
@@ -297,3 +305,41 @@ def test_unit_staff_on_patrol_report_in_the_grids_their_unit_serves(client, w):
         },
     )
     assert not Report.objects.filter(grid=elsewhere.grid).exists()
+
+
+def test_a_queue_pages_by_deadline_without_skipping_or_repeating(client, w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for i in range(25):
+        as_(client, w["resident"]).post(
+            "/reports/new/",
+            {
+                "grid": w["grid"].pk,
+                "category": w["litter"].pk,
+                "micro_grid": w["building"].pk,
+                "not_duplicate": "on",
+                "description": f"#{i}",
+            },
+        )
+    now = timezone.now()
+    for n, report in enumerate(Report.objects.order_by("id")):
+        # Deadlines in another order than the ids, and ties among them.
+        Report.objects.filter(pk=report.pk).update(close_due=now + timedelta(hours=(n * 7) % 5))
+    staff = as_(client, w["staff"])
+    url = f"/reports/units/{w['river'].pk}/"
+    first = staff.get(url).content.decode()
+    more = re.search(r'href="[^"]*\?after=(\d+)"', first).group(1)
+    second = staff.get(f"{url}?after={more}").content.decode()
+    shown = [int(x) for x in re.findall(r'data-report="(\d+)"', first + second)]
+    expected = list(Report.objects.order_by("close_due", "id").values_list("id", flat=True))
+    assert shown == expected
+
+
+@pytest.mark.parametrize("odd", ["²", "１２", "9" * 30, "-1", "abc"])
+def test_odd_ids_in_the_address_are_ignored_not_a_500(client, w, odd):
+    page = as_(client, w["resident"])
+    assert page.get(f"/reports/new/?grid={odd}&category={odd}").status_code == 200
+    assert page.get(f"/reports/?after={odd}").status_code == 200
+    assert page.get(f"/reports/similar/?category={odd}&micro_grid={odd}").status_code == 200
