@@ -6,6 +6,10 @@ Report.OPEN_STATES / DONE_STATES; agency_responsible = the handling unit (else t
 worker, else the community); expected_datetime = the deadline to close; address_id = the
 building (MicroGrid) id; media_url = the first photo as reported. Nothing of the
 reporter (name, phone) is ever written here.
+
+A resident agreed to show a report on their grid's board, not to the whole internet:
+for a resident's report the map point is rounded to about 100 m and its photos are
+left out (staff on patrol and civic apps' reports are given in full).
 """
 
 from django.core.files.storage import default_storage
@@ -79,6 +83,10 @@ def service_request(report: Report, *, absolute) -> dict:
     if photos is None:
         photos = [p for p in report.photos.all() if p.kind == p.Kind.REPORT]
     lat, lng = _point(report)
+    if report.source == Report.Source.RESIDENT:
+        photos = []
+        if lat is not None:
+            lat, lng = round(lat, 3), round(lng, 3)
     is_open = report.state in Report.OPEN_STATES
     return {
         "service_request_id": str(report.pk),

@@ -613,3 +613,19 @@ def test_open311_stays_out_of_the_api_schema(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     assert not [path for path in schema.json()["paths"] if "open311" in path]
+
+
+def test_a_residents_report_goes_out_with_its_point_rounded_and_without_photos(client, world):
+    resident = MembershipFactory(micro_grid=world.building).user
+    place = submitting.place_resolve(
+        actor=resident, latitude="30.751234", longitude="120.756789", address="河边步道"
+    )
+    report = submitting.report_create(
+        actor=resident, category=Category.objects.get(code="rubbish"), place=place
+    )
+    ReportPhoto.objects.create(
+        report=report, image="reports/x.jpg", thumb="reports/x_t.jpg", width=8, height=6
+    )
+    (got,) = client.get(f"{BASE}/requests/{report.pk}.json").json()
+    assert (got["lat"], got["long"]) == (30.751, 120.757)  # about 100 m, not the doorstep
+    assert got["media_url"] is None
