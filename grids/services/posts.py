@@ -87,10 +87,18 @@ def post_create(
 
 
 def card_post_create(
-    *, actor: User, grid: Grid, kind: str, body: str, ref_type: str, ref_id: int
+    *,
+    actor: User,
+    grid: Grid,
+    kind: str,
+    body: str,
+    ref_type: str,
+    ref_id: int,
+    ref_state: str = "",
 ) -> Post:
     """A card for another app's object (an activity) on a grid's board. The owning app
-    has checked that `actor` may publish there (an organiser need not be a member)."""
+    has checked that `actor` may publish there (an organiser need not be a member).
+    `ref_state`: the object's state already, so the card is born with it (one event)."""
     body = _clean_text(body, limit=Post._meta.get_field("body").max_length, error=PostInvalid)
     return _post_insert(
         actor=actor,
@@ -101,11 +109,14 @@ def card_post_create(
         stored=[],
         ref_type=ref_type,
         ref_id=ref_id,
+        ref_state=ref_state,
     )
 
 
 @transaction.atomic
-def _post_insert(*, actor, grid, kind, body, prepared, stored, ref_type, ref_id) -> Post:
+def _post_insert(
+    *, actor, grid, kind, body, prepared, stored, ref_type, ref_id, ref_state=""
+) -> Post:
     home = (
         Membership.objects.filter(user=actor, grid=grid, left_at__isnull=True)
         .values_list("micro_grid_id", flat=True)
@@ -121,6 +132,7 @@ def _post_insert(*, actor, grid, kind, body, prepared, stored, ref_type, ref_id)
         photo_count=len(prepared),
         ref_type=ref_type,
         ref_id=ref_id,
+        ref_state=ref_state,
     )
     PostPhoto.objects.bulk_create(
         PostPhoto(post=post, position=i, image=image, thumb=thumb, width=p.width, height=p.height)

@@ -23,7 +23,7 @@ from core.geo import distance_m, point
 from core.photos import PreparedPhoto, photo_files, photo_prepare
 from grids.models import Grid, Membership, MicroGrid, PostKind
 from grids.permissions import can_manage_grid
-from grids.services.posts import card_post_create, post_ref_state_set
+from grids.services.posts import card_post_create
 from reports import events, permissions
 from reports.errors import (
     Conflict,
@@ -351,8 +351,8 @@ def _report_insert(
             body=description or category.name,
             ref_type=states.REPORT_REF,
             ref_id=report.pk,
+            ref_state=report.state,
         )
-        post_ref_state_set(ref_type=states.REPORT_REF, ref_id=report.pk, state=report.state)
     return report
 
 

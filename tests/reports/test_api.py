@@ -286,3 +286,16 @@ def test_the_hand_built_report_shape_equals_drfs_own_rendering(w):
                 fast, drf = shape.to_representation(report), shape.drf_representation(report)
                 assert fast == drf and list(fast) == list(drf)
                 assert fast["id"] == report_id
+
+
+def test_a_public_report_reaches_the_board_as_one_event_with_its_state(w):
+    from grids.models import BoardEvent
+
+    rid = _send(w).json()["id"]
+    (event,) = BoardEvent.objects.filter(grid=w["grid"])
+    assert event.type == "post.created"
+    assert event.payload["post"]["ref"] == {
+        "type": "reports.report",
+        "id": rid,
+        "state": "dispatched",
+    }
