@@ -98,6 +98,14 @@ def can_report_in(user: User, grid: Grid) -> bool:
     ).exists()
 
 
+def require_manage_community(user: User, community: Community | None) -> Community:
+    """A community's cadres (and admins) see its open reports and pass them on; to
+    anyone else it does not exist (404)."""
+    if community is None or not can_manage_community(user, community):
+        raise NotFound(_("No such community."))
+    return community
+
+
 def can_see_community_dashboard(user: User, community: Community) -> bool:
     return can_manage_community(user, community)
 

@@ -12,10 +12,9 @@ from rest_framework.views import APIView
 
 from core.api import ERRORS, ID_MAX, NewestFirstCursorPagination
 from grids.models import Community
-from grids.permissions import can_manage_community
+from grids.selectors.places import community_by_id
 from reports import permissions, viewing
-from reports.errors import NotFound
-from reports.models import Category, HandlingUnit
+from reports.models import Category
 from reports.selectors import reports as selectors
 from reports.serializers import (
     CloseSerializer,
@@ -78,7 +77,7 @@ def report_data(request, report_id: int) -> dict:
 
 
 def _category(category_id: int) -> Category:
-    category = Category.objects.filter(pk=category_id, active=True).first()
+    category = selectors.category_active(category_id)
     if category is None:
         raise ValidationError({"category": [_("Choose what kind of problem this is.")]})
     return category
@@ -89,7 +88,7 @@ class CategoriesView(APIView):
         responses={200: ReportCategorySerializer(many=True)}, summary="Kinds of problem (事件类型)"
     )
     def get(self, request):
-        categories = Category.objects.filter(active=True).prefetch_related("attributes")
+        categories = selectors.categories_active()
         return Response(ReportCategorySerializer(categories, many=True).data)
 
 
@@ -284,9 +283,7 @@ class UnitQueueView(APIView):
         summary="A unit's open reports, soonest deadline first — its staff",
     )
     def get(self, request, unit_id: int):
-        unit = permissions.require_unit_staff(
-            request.user, HandlingUnit.objects.filter(pk=unit_id).first()
-        )
+        unit = permissions.require_unit_staff(request.user, selectors.unit_by_id(unit_id))
         return _page(self, request, selectors.unit_queue(unit_id=unit.pk))
 
 
@@ -303,10 +300,7 @@ class HandlingView(APIView):
 
 
 def _community(request, community_id: int) -> Community:
-    community = Community.objects.filter(pk=community_id).first()
-    if community is None or not can_manage_community(request.user, community):
-        raise NotFound(_("No such community."))
-    return community
+    return permissions.require_manage_community(request.user, community_by_id(community_id))
 
 
 class CommunityOpenView(APIView):
@@ -329,5 +323,5 @@ class CommunityUnitsView(APIView):
     )
     def get(self, request, community_id: int):
         community = _community(request, community_id)
-        units = HandlingUnit.objects.filter(communities=community, active=True)
+        units = selectors.units_serving(community.pk)
         return Response(ReportUnitSerializer(units, many=True).data)

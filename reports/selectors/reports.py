@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import access_log_record
+from grids.models import Grid, MicroGrid
+from grids.selectors.places import grids_managed_by
 from reports import permissions
 from reports.errors import NotAllowed, NotFound
-from reports.models import HandlingUnit, Report, ReportPhoto, ReportStep
+from reports.models import Category, HandlingUnit, Report, ReportPhoto, ReportStep
 from residents.models import User
 
 LIST_FIELDS = ("category", "grid", "micro_grid", "unit")
@@ -75,6 +77,71 @@ def community_open(*, community_id: int) -> QuerySet:
         .filter(community_id=community_id, state__in=Report.OPEN_STATES)
         .order_by("close_due", "id")
     )
+
+
+# Lookups the pages and the API share.
+
+
+def categories_active() -> QuerySet:
+    """The kinds of problem a person may choose, in their order, with their questions."""
+    return (
+        Category.objects.filter(active=True)
+        .prefetch_related("attributes")
+        .order_by("position", "id")
+    )
+
+
+def category_active(category_id: int | None) -> Category | None:
+    if not category_id:
+        return None
+    return Category.objects.filter(pk=category_id, active=True).first()
+
+
+def unit_by_id(unit_id: int) -> HandlingUnit | None:
+    return HandlingUnit.objects.filter(pk=unit_id).first()
+
+
+def units_serving(community_id: int) -> QuerySet:
+    """Where a report of this community can be passed on to."""
+    return HandlingUnit.objects.filter(communities=community_id, active=True)
+
+
+def first_unit_of(user: User) -> HandlingUnit | None:
+    return (
+        HandlingUnit.objects.filter(pk__in=permissions.unit_ids_of(user)).order_by("name").first()
+    )
+
+
+def buildings_of(grid: Grid) -> list[MicroGrid]:
+    return list(MicroGrid.objects.filter(grid=grid).order_by("id"))
+
+
+def reports_by_ids(ids: list[int]) -> list[Report]:
+    """Reports shown as cards (the "已有人反映" offer after a refused send)."""
+    return list(_with_photos(Report.objects.select_related(*LIST_FIELDS)).filter(pk__in=ids))
+
+
+def close_due_of(report_id: int):
+    """Where a queue's page ends (its keyset: close_due, id)."""
+    return Report.objects.filter(pk=report_id).values_list("close_due", flat=True).first()
+
+
+def patrol_grids(user: User) -> list[Grid]:
+    """The grids staff on patrol may report in: those they serve (grid worker, cadre) and
+    those of the communities their unit serves. At most 100, in order."""
+    served = list(grids_managed_by(user)[:100])
+    units = permissions.unit_ids_of(user)
+    if units and len(served) < 100:
+        known = {g.pk for g in served}
+        served += [
+            g
+            for g in Grid.objects.select_related("community")
+            .filter(community__handling_units__in=units, community__handling_units__active=True)
+            .distinct()
+            .order_by("community_id", "number")[: 100 - len(served)]
+            if g.pk not in known
+        ]
+    return served
 
 
 def units_of(user: User) -> list[HandlingUnit]:

@@ -20,12 +20,11 @@ from django.views.decorators.http import require_POST
 from core.api import id_parse
 from core.errors import ServiceError
 from core.throttles import throttle_page
-from grids.models import Community, Grid, MicroGrid
-from grids.permissions import can_manage_community
-from grids.selectors.places import grids_managed_by, home_membership
+from grids.models import Grid
+from grids.selectors.places import community_by_id, grid_by_id, grids_managed_by, home_membership
 from reports import permissions, viewing
 from reports.forms import CloseForm, NoteForm, RateForm, ReasonForm, ReportForm, RerouteForm
-from reports.models import Category, HandlingUnit, Report
+from reports.models import Report
 from reports.selectors import reports as selectors
 from reports.services import handling, submitting
 from reports.services.submitting import ReportDuplicate
@@ -38,46 +37,24 @@ def _grid_for(request) -> Grid | None:
     else the first grid they serve."""
     wanted = id_parse(request.POST.get("grid") or request.GET.get("grid"))
     if wanted:
-        grid = Grid.objects.select_related("community").filter(pk=wanted).first()
+        grid = grid_by_id(wanted)
         if grid is not None and permissions.can_report_in(request.user, grid):
             return grid
     home = home_membership(request.user)
     if home is not None:
         return home.grid
-    patrol = patrol_grids(request.user)
+    patrol = selectors.patrol_grids(request.user)
     return patrol[0] if patrol else None
 
 
-def patrol_grids(user) -> list[Grid]:
-    """The grids staff on patrol may report in: those they serve (grid worker, cadre) and
-    those of the communities their unit serves. At most 100, in order."""
-    served = list(grids_managed_by(user)[:100])
-    units = permissions.unit_ids_of(user)
-    if units and len(served) < 100:
-        known = {g.pk for g in served}
-        served += [
-            g
-            for g in Grid.objects.select_related("community")
-            .filter(community__handling_units__in=units, community__handling_units__active=True)
-            .distinct()
-            .order_by("community_id", "number")[: 100 - len(served)]
-            if g.pk not in known
-        ]
-    return served
-
-
-def _categories():
-    return list(Category.objects.filter(active=True).order_by("position", "id"))
-
-
-def _new_context(request, grid, form, *, similar=(), chosen=None):
+def _new_context(request, grid, form, categories, *, similar=(), chosen=None):
     home = home_membership(request.user)
-    patrol = [] if home is not None else patrol_grids(request.user)
+    patrol = [] if home is not None else selectors.patrol_grids(request.user)
     return {
         "patrol_grids": patrol if len(patrol) > 1 else [],
         "form": form,
         "grid": grid,
-        "categories": _categories(),
+        "categories": categories,
         "chosen": chosen,
         "home_building": home.micro_grid if home and home.grid_id == grid.pk else None,
         "similar": similar,
@@ -95,8 +72,8 @@ def report_new(request):
             _("Join your grid first (scan the QR code on your building), then report a problem."),
         )
         return redirect("home")
-    buildings = list(MicroGrid.objects.filter(grid=grid).order_by("id"))
-    categories = _categories()
+    buildings = selectors.buildings_of(grid)
+    categories = list(selectors.categories_active())
     home = home_membership(request.user)
     initial = {
         "micro_grid": home.micro_grid_id if home and home.grid_id == grid.pk else None,
@@ -132,13 +109,11 @@ def report_new(request):
                 not_duplicate=values["not_duplicate"],
             )
         except ReportDuplicate as duplicate:
-            similar = list(
-                Report.objects.select_related("category", "micro_grid", "grid", "unit")
-                .prefetch_related("photos")
-                .filter(pk__in=duplicate.report_ids)
-            )
+            similar = selectors.reports_by_ids(duplicate.report_ids)
             _with_actions(similar, request.user)
-            context = _new_context(request, grid, form, similar=similar, chosen=category)
+            context = _new_context(
+                request, grid, form, categories, similar=similar, chosen=category
+            )
             return render(request, "reports/new.html", context, status=409)
         except ServiceError as error:
             form.add_error(None, str(error.message))
@@ -150,7 +125,10 @@ def report_new(request):
         chosen = next((c for c in categories if c.pk == id_parse(form.data["category"])), None)
     status = 400 if form.is_bound else 200
     return render(
-        request, "reports/new.html", _new_context(request, grid, form, chosen=chosen), status=status
+        request,
+        "reports/new.html",
+        _new_context(request, grid, form, categories, chosen=chosen),
+        status=status,
     )
 
 
@@ -177,7 +155,7 @@ def similar(request):
     found = []
     category_id = id_parse(request.GET.get("category"))
     if grid is not None and category_id:
-        category = Category.objects.filter(pk=category_id, active=True).first()
+        category = selectors.category_active(category_id)
         if category is not None:
             try:
                 place = submitting.place_resolve(
@@ -198,7 +176,7 @@ def _page(queryset, request, *, by_deadline: bool):
     deadline (`close_due, id`, a keyset on both, so page 2 neither skips nor repeats)."""
     after = id_parse(request.GET.get("after"))
     if after and by_deadline:
-        due = Report.objects.filter(pk=after).values_list("close_due", flat=True).first()
+        due = selectors.close_due_of(after)
         if due is not None:
             queryset = queryset.filter(Q(close_due__gt=due) | Q(close_due=due, pk__gt=after))
     elif after:
@@ -243,9 +221,8 @@ def mine(request):
 @login_required
 def unit_queue(request, unit_id: int):
     """A unit's queue on a phone: soonest deadline first, 受理 in one tap."""
-    unit = HandlingUnit.objects.filter(pk=unit_id).first()
     try:
-        unit = permissions.require_unit_staff(request.user, unit)
+        unit = permissions.require_unit_staff(request.user, selectors.unit_by_id(unit_id))
     except ServiceError:
         raise Http404 from None
     return _list(
@@ -286,9 +263,12 @@ def handling_queue(request):
 @login_required
 def community_open(request, community_id: int):
     """A community's open reports for its cadres: returned ones and overdue ones to act on."""
-    community = Community.objects.filter(pk=community_id).first()
-    if community is None or not can_manage_community(request.user, community):
-        raise Http404
+    try:
+        community = permissions.require_manage_community(
+            request.user, community_by_id(community_id)
+        )
+    except ServiceError:
+        raise Http404 from None
     return _list(
         request,
         {
@@ -307,14 +287,13 @@ def community_open(request, community_id: int):
 def work(request):
     """Staff's way in: their unit's queue, or the reports they handle, or their
     community's open reports."""
-    units = HandlingUnit.objects.filter(pk__in=permissions.unit_ids_of(request.user))
-    first = units.order_by("name").first()
+    first = selectors.first_unit_of(request.user)
     if first is not None:
         return redirect("reports-unit-queue", first.pk)
     communities = viewing.cadre_communities(request.user)
     if communities:
         return redirect("reports-community-open", min(communities))
-    if Grid.objects.filter(grid_worker=request.user).exists():
+    if any(g.grid_worker_id == request.user.pk for g in grids_managed_by(request.user)):
         return redirect("reports-handling")
     return redirect("reports-mine")
 
@@ -339,7 +318,7 @@ def _detail_context(request, report: Report) -> dict:
         ),
     }
     if "reroute" in actions:
-        units = HandlingUnit.objects.filter(communities=report.community_id, active=True)
+        units = selectors.units_serving(report.community_id)
         context["reroute_form"] = RerouteForm(units=units)
     return context
 
@@ -451,7 +430,7 @@ def action(request, report_id: int, name: str):
     kwargs = {}
     if form_class is RerouteForm:
         report = _report_or_404(request, report_id)
-        kwargs["units"] = HandlingUnit.objects.filter(communities=report.community_id, active=True)
+        kwargs["units"] = selectors.units_serving(report.community_id)
     try:
         values = _form_values(form_class, request, **kwargs) if form_class else {}
         run(request.user, report_id, values)
