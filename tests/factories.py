@@ -92,3 +92,23 @@ def make_grid_worker(grid: Grid, **kwargs) -> User:
     grid.grid_worker = user
     grid.save(update_fields=["grid_worker"])
     return user
+
+
+def jpeg(name: str = "photo.jpg", *, exif: bool = False):
+    """A small JPEG upload; with `exif`, one that carries a camera make and a time, as a
+    phone's photo does (the photo pipeline must drop them)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    image = Image.new("RGB", (64, 48), (10, 120, 200))
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "PhoneMaker"  # Make
+        data[0x0132] = "2026:11:30 08:00:00"  # DateTime
+        image.save(buf, "JPEG", exif=data)
+    else:
+        image.save(buf, "JPEG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")

@@ -17,3 +17,9 @@ def _categories(request):
         return
     request.getfixturevalue("transactional_db" if _transactional(request) else "db")
     seed(Category)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Photos of these tests go to a folder of their own."""
+    settings.MEDIA_ROOT = tmp_path

@@ -2,11 +2,8 @@
 closes with a photo, the reporter rates), the duplicate offer, who sees what, the queues
 at a constant number of queries, and refusals with a message instead of a 500."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 from rest_framework.test import APIClient
 
 from core.models import AccessLog
@@ -17,6 +14,7 @@ from tests.factories import (
     MembershipFactory,
     MicroGridFactory,
     UserFactory,
+    jpeg,
     make_cadre,
     make_grid_worker,
 )
@@ -24,28 +22,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
-
-
-def jpeg(name="photo.jpg", exif=False) -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    image = Image.new("RGB", (64, 48), (10, 120, 200))
-    if exif:
-        data = Image.Exif()
-        data[0x010F] = "PhoneMaker"  # Make
-        data[0x0132] = "2026:11:30 08:00:00"  # DateTime
-        image.save(buf, "JPEG", exif=data)
-    else:
-        image.save(buf, "JPEG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
 
 
 @pytest.fixture

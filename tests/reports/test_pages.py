@@ -2,12 +2,9 @@
 unit's queue and one-tap accept, closing with a photo, the reporter confirming and rating,
 the cadre passing a returned report on; the board card; privacy on every page."""
 
-import io
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from core.models import AccessLog
 from grids.models import Post
@@ -16,22 +13,12 @@ from tests.factories import (
     MembershipFactory,
     MicroGridFactory,
     UserFactory,
+    jpeg,
     make_cadre,
     make_grid_worker,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def jpeg(name="photo.jpg") -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (10, 120, 200)).save(buf, "JPEG")
-    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
 
 
 @pytest.fixture
