@@ -3,14 +3,24 @@ through the REST API by another member; latency to every subscriber, and seq gap
 
     .venv/bin/python benchmarks/fanout.py                  # 1,000 clients, 50 posts × 3 rounds
     .venv/bin/python benchmarks/fanout.py --workers 2      # cross-process delivery via Redis
+    .venv/bin/python benchmarks/fanout.py --sockets-per-member 20   # 50 members × 20 tabs/phones
     .venv/bin/python benchmarks/fanout.py --help
 
 The server is uvicorn (1 worker, or --workers N) with REDIS_URL set, so
 channels-redis is the channel layer. Subscribers are distinct members, each with
 its own session (made directly with Django's SessionStore, then sent as the
 session cookie with a same-host Origin, as a browser does; --auth token sends
-X-Session-Token without Origin, as the app does). The poster logs in through the
-allauth headless app API and posts with its X-Session-Token.
+X-Session-Token without Origin, as the app does). With --sockets-per-member N,
+N sockets share each member's session (tabs and phones of one person): socket i
+belongs to member i mod (clients / N), so every member's sockets are spread over
+the client processes. The poster logs in through the allauth headless app API and
+posts with its X-Session-Token.
+
+With --workers N the script also reports how the sockets are spread over the workers
+(established connections to the port held by each worker's file descriptors), each
+worker's CPU, which worker holds the poster's connection, the client processes' own
+CPU (they share the host's cores with the server), and the Redis PUBLISH calls per
+round (INFO commandstats: server-wide, so other work on the same Redis counts too).
 
 Latency, honestly. The target's clock starts at the POST's commit. The server does not
 put a time into the event (clients have no use for it), but it stores every event with
@@ -59,7 +69,7 @@ def setup_grid(argv: list[str]) -> None:
     """Runs inside Django: a fresh community + grid, N subscribers and one poster,
     all members; a session per subscriber; the poster's password set for login."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, required=True)
+    parser.add_argument("--clients", type=int, required=True, help="members (one session each)")
     args = parser.parse_args(argv)
 
     import datetime
@@ -305,6 +315,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--clients", type=int, default=1000, help="WebSocket subscribers")
+    parser.add_argument(
+        "--sockets-per-member",
+        type=int,
+        default=1,
+        metavar="N",
+        help="sockets sharing each member's session (tabs and phones): clients / N members",
+    )
     parser.add_argument("--posts", type=int, default=50, help="posts per round")
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between posts")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of --posts (medians)")
@@ -352,7 +369,8 @@ def main() -> None:
     common.db_drop(args.db)
     common.db_create(args.db)
     common.db_migrate(args.db)
-    prepared = common.run_helper(__file__, ["_setup", "--clients", str(args.clients)], args.db)
+    members = -(-args.clients // max(1, args.sockets_per_member))
+    prepared = common.run_helper(__file__, ["_setup", "--clients", str(members)], args.db)
 
     redis = common.redis_client()
     redis.flushdb()  # db 9 is the benchmarks' own
@@ -365,7 +383,13 @@ def main() -> None:
             "DEBUG=false, channels-redis layer; extra options: "
             + (" ".join(args.server_arg) or "none"),
             "database connections": common.connection_mode(),
-            "subscribers": f"{args.clients:,} distinct members of grid {prepared['grid']}, "
+            "subscribers": f"{args.clients:,} sockets of "
+            + (
+                f"{members:,} members ({args.sockets_per_member} sharing each member's session)"
+                if args.sockets_per_member > 1
+                else f"{members:,} distinct members"
+            )
+            + f" of grid {prepared['grid']}, "
             f"auth by {'session cookie + Origin' if args.auth == 'cookie' else 'X-Session-Token'}, "
             f"permessage-deflate {'off' if args.no_compression else 'offered'}, "
             f"held by {args.client_procs} client process(es) (websockets "
@@ -385,7 +409,8 @@ def main() -> None:
     try:
         poster = Poster(args.port, prepared["grid"])
         poster.login(prepared["poster_phone"])
-        sessions = prepared["sessions"]
+        # Socket i is member i mod members': each member's sockets spread over the procs.
+        sessions = [prepared["sessions"][i % members] for i in range(args.clients)]
         share = -(-len(sessions) // args.client_procs)
         for k in range(args.client_procs):
             mine = sessions[k * share : (k + 1) * share]
@@ -410,11 +435,16 @@ def main() -> None:
         ready = [pipe.recv() for pipe in pipes]
         connected = sum(r["connected"] for r in ready)
         hellos = {h for r in ready for h in r["hello"] if h is not None}
-        members = group_in_redis(redis, prepared["grid"])
+        in_redis = group_in_redis(redis, prepared["grid"])
         print(
             f"== connected {connected:,}/{len(sessions):,} subscribers in "
             f"{max(r['seconds'] for r in ready):.1f} s; hello seq {sorted(hellos)}; "
-            f"in Redis: {members}; server CPU so far {server.cpu_seconds():.1f} s"
+            f"in Redis: {in_redis}; server CPU so far {server.cpu_seconds():.1f} s"
+        )
+        split = sockets_per_pid(server.pids(), args.port)
+        print(
+            "== sockets per server process (established connections to the port): "
+            + ", ".join(f"pid {pid}: {n:,}" for pid, n in split.items())
         )
         for r in ready:
             for failure in r["failures"]:
@@ -426,7 +456,9 @@ def main() -> None:
         rounds = []
         for round_no in range(1, args.rounds + 1):
             rounds.append(
-                run_round(args, round_no, poster, pipes, server, connected, start_seq, ready)
+                run_round(
+                    args, round_no, poster, pipes, procs, server, redis, connected, start_seq, ready
+                )
             )
             start_seq += args.posts
             time.sleep(1)
@@ -457,6 +489,82 @@ def main() -> None:
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
+def _tcp_sockets(port: int) -> tuple[set[str], dict[str, int]]:
+    """Inodes of established TCP connections whose local port is `port` (the server's
+    ends), and of those whose remote port is `port`, by their local port (clients' ends)."""
+    served, clients = set(), {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+            if state != "01":  # ESTABLISHED
+                continue
+            if int(local.rsplit(":", 1)[1], 16) == port:
+                served.add(inode)
+            elif int(remote.rsplit(":", 1)[1], 16) == port:
+                clients[inode] = int(local.rsplit(":", 1)[1], 16)
+    return served, clients
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    found = set()
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return found
+    for fd in fds:
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            found.add(target[8:-1])
+    return found
+
+
+def sockets_per_pid(pids: list[int], port: int) -> dict[int, int]:
+    """How many established connections to `port` each server process holds."""
+    served, _ = _tcp_sockets(port)
+    return {pid: len(_socket_inodes(pid) & served) for pid in pids}
+
+
+def poster_pid(poster, split: dict[int, int]) -> int | None:
+    """The server process holding the poster's keep-alive connection."""
+    sock = poster.conn.sock
+    if sock is None:
+        return None
+    mine = sock.getsockname()[1]
+    table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    for line in table:
+        fields = line.split()
+        remote = int(fields[2].rsplit(":", 1)[1], 16)
+        if remote == mine and fields[3] == "01":
+            inode = fields[9]
+            for pid in split:
+                if inode in _socket_inodes(pid):
+                    return pid
+    return None
+
+
+def pid_cpu(pid: int) -> float:
+    """utime + stime of one process, seconds (0 if it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def publish_calls(redis) -> int:
+    """Redis PUBLISH calls so far (server-wide, every database)."""
+    return int(redis.info("commandstats").get("cmdstat_publish", {}).get("calls", 0))
+
+
 def start_profile(path: str, server) -> subprocess.Popen:
     """py-spy (not a project requirement: install it to use --profile) on one worker."""
     pids = server.pids()
@@ -480,8 +588,15 @@ def start_profile(path: str, server) -> subprocess.Popen:
     )
 
 
-def run_round(args, round_no, poster, pipes, server, connected, start_seq, ready) -> dict:
+def run_round(
+    args, round_no, poster, pipes, procs, server, redis, connected, start_seq, ready
+) -> dict:
     cpu_before = server.cpu_seconds()
+    workers = server.pids()
+    worker_cpu_before = {pid: pid_cpu(pid) for pid in workers}
+    client_cpu_before = sum(pid_cpu(proc.pid) for proc in procs)
+    poster_cpu_before = pid_cpu(os.getpid())
+    publish_before = publish_calls(redis)
     posts = {}
     begin = time.time()
     finished = begin
@@ -501,6 +616,11 @@ def run_round(args, round_no, poster, pipes, server, connected, start_seq, ready
             break
         time.sleep(0.25)
     cpu = server.cpu_seconds() - cpu_before
+    worker_cpu = {pid: pid_cpu(pid) - worker_cpu_before[pid] for pid in workers}
+    client_cpu = sum(pid_cpu(proc.pid) for proc in procs) - client_cpu_before
+    poster_cpu = pid_cpu(os.getpid()) - poster_cpu_before
+    publishes = publish_calls(redis) - publish_before
+    split = sockets_per_pid(workers, args.port)
     committed = event_stamps(args.db, list(posts))
     reports = []
     for pipe in pipes:
@@ -577,6 +697,10 @@ def run_round(args, round_no, poster, pipes, server, connected, start_seq, ready
         "cpu_per_delivery_us": cpu / max(1, connected * args.posts) * 1e6,
         "seconds": finished - begin,
         "failed": sum(r["failed"] for r in reports),
+        "client_cpu": client_cpu,
+        "poster_cpu": poster_cpu,
+        "publishes": publishes,
+        "busiest_worker_cpu": max(worker_cpu.values(), default=0.0),
     }
     print(
         f"  round {round_no}: {result['samples']:,} deliveries; from commit p50 "
@@ -587,6 +711,17 @@ def run_round(args, round_no, poster, pipes, server, connected, start_seq, ready
         f"gaps {gaps}, duplicates {duplicates}, missed {missed}; server CPU {cpu:.1f} s "
         f"({result['cpu_per_delivery_us']:.0f} µs per socket per event); "
         f"load average {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
+    print(
+        "    per server process: "
+        + ", ".join(
+            f"pid {pid} {split.get(pid, 0):,} sockets {worker_cpu[pid]:.1f} s CPU"
+            for pid in workers
+        )
+        + f"; poster on pid {poster_pid(poster, split)}; client processes {client_cpu:.1f} s "
+        f"CPU, poster {poster_cpu:.1f} s; Redis PUBLISH calls {publishes} "
+        f"({publishes / args.posts:.2f} per post, server-wide)",
         flush=True,
     )
     return result
@@ -621,6 +756,10 @@ def summarise(args, rounds, connected, wanted) -> None:
     row("server CPU seconds per round", "cpu")
     row("server CPU per socket per event, µs (POSTs included)", "cpu_per_delivery_us")
     row("round duration, s (posting falls behind when > posts × interval)", "seconds")
+    row("busiest server process's CPU seconds per round", "busiest_worker_cpu")
+    row("client processes' CPU seconds per round (all)", "client_cpu")
+    row("poster's (this process's) CPU seconds per round", "poster_cpu")
+    row("Redis PUBLISH calls per round (server-wide)", "publishes")
     gaps = sum(r["gaps"] for r in rounds)
     duplicates = sum(r["duplicates"] for r in rounds)
     missed = sum(r["missed"] for r in rounds)
