@@ -2,14 +2,15 @@
 parse → service/selector → serialize. Notices and moderation have modules of their own."""
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import ERRORS, NewestFirstCursorPagination
+from core.api import ERRORS, NewestFirstCursorPagination, id_parse
 from core.parsers import FormParser, MultiPartParser, ObjectJSONParser
 from grids import permissions
 from grids.errors import OutOfScope
@@ -25,6 +26,8 @@ from grids.serializers.board import (
     PostSerializer,
     PostUpdateSerializer,
     ReactionSerializer,
+    card_data,
+    photo_url_maker,
 )
 from grids.services import moderation, posts
 from residents.models import User
@@ -89,25 +92,39 @@ class GridPostsView(APIView):
         # in between is replayed on resume and the client drops the duplicate by post id.
         seq = grid.board_seq
         paginator = FeedPagination()
-        feed = selectors.feed_for_grid(
+        # The pinned notices come with the page's posts in one query when the cursor says
+        # first page before any post is read (no cursor, or a forward one at the top);
+        # a backward cursor learns it only from what it read, and asks for them apart.
+        cursor = paginator.decode_cursor(request)
+        if cursor is not None and cursor.position is not None and id_parse(cursor.position) is None:
+            raise NotFound(paginator.invalid_cursor_message)
+        feed = selectors.feed_cards(
             viewer=request.user,
             grid=grid,
             kind=wanted.get("kind") or None,
             author_id=wanted.get("author"),
             has_photos=wanted.get("has_photos"),
             q=wanted.get("q") or None,
+            with_pinned=cursor is None
+            or (not cursor.reverse and cursor.position is None and cursor.offset == 0),
         )
-        picked = paginator.paginate_queryset(feed.values("id"), request, view=self)
-        first_page = paginator.get_previous_link() is None
-        page, pinned = selectors.feed_page(picked, pinned_in=grid if first_page else None)
-        selectors.posts_decorate([*pinned, *page], viewer=request.user)
+        page = paginator.paginate_queryset(feed, request, view=self)
+        previous = paginator.get_previous_link()
+        if previous is not None:
+            pinned = []
+        elif feed.pinned_at is not None:
+            pinned = feed.pinned
+        else:
+            pinned = selectors.pinned_cards(grid=grid)
+        selectors.cards_decorate([*pinned, *page], viewer=request.user)
+        url, now = photo_url_maker(), timezone.now()
         return Response(
             {
                 "seq": seq,
-                "pinned": PostSerializer(pinned, many=True).data,
+                "pinned": [card_data(card, url=url, now=now) for card in pinned],
                 "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
-                "results": PostSerializer(page, many=True).data,
+                "previous": previous,
+                "results": [card_data(card, url=url, now=now) for card in page],
             }
         )
 

@@ -101,6 +101,62 @@ def feed_page(
 
 
 COMMENTS_INLINE = 5
+
+
+def feed_cards(
+    *,
+    viewer: User,
+    grid: Grid,
+    kind: str | None = None,
+    author_id: int | None = None,
+    has_photos: bool | None = None,
+    q: str | None = None,
+    with_pinned: bool = False,
+) -> cards.FeedCards:
+    """`feed_for_grid` for the API: hand it to the cursor paginator as the queryset, and
+    the slice it takes is the page's posts as rows, read with author, building and notice
+    in one query (with the grid's pinned notices in `.pinned` when `with_pinned`). Then
+    `cards_decorate` them; `card_data` writes each one's JSON."""
+    return cards.FeedCards(
+        grid_id=grid.pk,
+        viewer_id=viewer.pk if viewer.is_authenticated else None,
+        kind=kind,
+        author_id=author_id,
+        has_photos=has_photos,
+        q=q,
+        pinned_at=timezone.now() if with_pinned else None,
+    )
+
+
+def pinned_cards(*, grid: Grid) -> list[dict]:
+    """`pinned_for_grid` as `feed_cards` rows (a cursor that walked back to the top)."""
+    return cards.pinned_cards(grid.pk, now=timezone.now())
+
+
+def cards_decorate(
+    rows: Sequence[dict], *, viewer: User | None, comments_limit: int | None = COMMENTS_INLINE
+) -> Sequence[dict]:
+    """`posts_decorate` for `feed_cards` rows: `photos` and `comments` (rows), `reactions`
+    (counts) and `my_reactions` (a set) on each, in the same three queries."""
+    ids = [row["id"] for row in rows]
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    photos: dict[int, list[dict]] = {}
+    comments: dict[int, list[dict]] = {}
+    counts: dict[int, dict[str, int]] = {}
+    mine: dict[int, set[str]] = {}
+    if ids:
+        photos = cards.card_photos(ids)
+        comments = cards.card_comments(ids, viewer_id=viewer_id, limit=comments_limit)
+        counts, mine = cards.reactions(ids, viewer_id=viewer_id)
+    for row in rows:
+        post_id = row["id"]
+        row["photos"] = photos.get(post_id, ())
+        row["comments"] = comments.get(post_id, ())
+        row["reactions"] = counts.get(post_id, {})
+        row["my_reactions"] = mine.get(post_id, ())
+    return rows
+
+
 _REACTION_BUTTONS = [(r.value, r.label, REACTION_NAMES[r.value]) for r in Reaction]
 
 

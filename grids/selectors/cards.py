@@ -210,3 +210,256 @@ def reactions(
             if by_viewer:
                 mine[post_id].add(reaction)
     return counts, mine
+
+
+# ---------------------------------------------------------------- the API feed, as plain rows
+#
+# The API's feed page reads the same rows as `posts`, `photos` and `comments`, but never
+# makes model instances of them: each row becomes a dict keyed by attname (`id`,
+# `author_id`, …; columns of a joined table by `alias.attname`), and the serializer writes
+# the JSON from those (grids/serializers/board.py, `card_data`). A page's posts are
+# picked by the same statement that reads them: the cursor paginator asks `FeedCards` for
+# a slice as it would ask a queryset, and gets the posts themselves.
+
+
+def _dict_rows(db, sql: str, params: Sequence, columns: Sequence[Columns], extra=()) -> list[dict]:
+    """Rows as dicts: the first `columns` keyed by attname, the others by `alias.attname`,
+    then `extra` names for any further values; values through the ORM's converters."""
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    keys: list[str] = []
+    convert = []
+    for n, c in enumerate(columns):
+        for position, col, functions in c.converters(db):
+            convert.append((len(keys) + position, col, functions))
+        keys += c.attnames if n == 0 else [f"{c.alias}.{a}" for a in c.attnames]
+    keys += extra
+    if not convert:
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+    found = []
+    for row in rows:
+        row = list(row)
+        for position, col, functions in convert:
+            for function in functions:
+                row[position] = function(row[position], col, db)
+        found.append(dict(zip(keys, row, strict=True)))
+    return found
+
+
+CARD = Columns(
+    Post,
+    "p",
+    [
+        "id",
+        "grid",
+        "author",
+        "micro_grid",
+        "author_role",
+        "kind",
+        "body",
+        "notice",
+        "ref_type",
+        "ref_id",
+        "ref_state",
+        "comment_count",
+        "created_at",
+        "edited_at",
+    ],
+)
+CARD_AUTHOR = Columns(User, "author", ["display_name"])
+CARD_BUILDING = Columns(MicroGrid, "building", ["label"])
+CARD_NOTICE = Columns(
+    Notice,
+    "notice",
+    ["title", "category", "pinned_until", "unpinned_at", "withdrawn_at", "superseded_by"],
+)
+_CARDS_SQL = Sql(
+    """
+    SELECT {CARD}, {CARD_AUTHOR}, {CARD_BUILDING}, {CARD_NOTICE}, wanted.pinned
+    FROM ({{wanted}}) wanted
+    JOIN {post} p ON p.id = wanted.id
+    JOIN {user} author ON author.id = p.author_id
+    LEFT JOIN {microgrid} building ON building.id = p.micro_grid_id
+    LEFT JOIN {notice} notice ON notice.id = p.notice_id
+    ORDER BY p.id DESC
+""",
+    CARD=CARD,
+    CARD_AUTHOR=CARD_AUTHOR,
+    CARD_BUILDING=CARD_BUILDING,
+    CARD_NOTICE=CARD_NOTICE,
+    post=Post,
+    user=User,
+    microgrid=MicroGrid,
+    notice=Notice,
+)
+# The feed rule of `board.feed_for_grid` (a test holds the two to the same posts):
+# visible posts of the grid, without those of members the viewer muted, newest first.
+# Indexes: post_feed_idx, post_feed_kind_idx.
+_PAGE_IDS = Sql(
+    """
+    SELECT id, 0 AS pinned FROM (
+        SELECT p.id FROM {post} p
+        WHERE p.grid_id = %s AND p.state = %s{{filters}}
+          AND p.author_id NOT IN (SELECT muted_id FROM {mute} WHERE muter_id = %s)
+        ORDER BY p.id {{direction}} LIMIT %s OFFSET %s
+    ) page_ids
+""",
+    post=Post,
+    mute=Mute,
+)
+
+
+class FeedCards:
+    """A grid's feed as a cursor paginator pages it (`order_by("-id")` or `("id")`,
+    `filter(id__lt=…)` or `id__gt`, then a slice), read in one statement: the slice is
+    the posts themselves as rows (`_dict_rows`), and with `pinned_at` the grid's notices
+    still pinned at that time come with them (`.pinned`, newest first; at most 10)."""
+
+    def __init__(
+        self,
+        *,
+        grid_id: int,
+        viewer_id: int | None,
+        kind: str | None = None,
+        author_id: int | None = None,
+        has_photos: bool | None = None,
+        q: str | None = None,
+        pinned_at: datetime | None = None,
+    ):
+        self.grid_id, self.viewer_id = grid_id, viewer_id
+        self.where = [("kind", kind), ("author", author_id), ("photos", has_photos), ("q", q)]
+        self.pinned_at = pinned_at
+        self.descending = True
+        self.bound: tuple[str, int] | None = None
+        self.pinned: list[dict] = []
+
+    def _clone(self, **changes) -> "FeedCards":
+        clone = object.__new__(FeedCards)
+        clone.__dict__.update(self.__dict__, **changes)
+        return clone
+
+    def order_by(self, *ordering: str) -> "FeedCards":
+        if ordering not in (("-id",), ("id",)):
+            raise ValueError(f"the feed pages by id only, not {ordering}")
+        return self._clone(descending=ordering == ("-id",))
+
+    def filter(self, **bound) -> "FeedCards":
+        ((lookup, value),) = bound.items()
+        if lookup not in ("id__lt", "id__gt"):
+            raise ValueError(f"the feed pages by id only, not {lookup}")
+        return self._clone(bound=("<" if lookup == "id__lt" else ">", int(value)))
+
+    def _page_ids(self, db, offset: int, limit: int) -> tuple[str, list]:
+        quote = db.ops.quote_name
+        filters, params = [], [self.grid_id, ContentState.VISIBLE]
+        for name, value in self.where:
+            if value is None or (name in ("kind", "q") and not value):
+                continue
+            if name == "kind":
+                filters.append(f"p.{quote('kind')} = %s")
+                params.append(value)
+            elif name == "author":
+                filters.append("p.author_id = %s")
+                params.append(value)
+            elif name == "photos":
+                filters.append("p.photo_count > 0" if value else "p.photo_count = 0")
+            else:  # body__icontains, as the ORM writes it for this backend
+                column = db.ops.lookup_cast("icontains", "TextField") % f"p.{quote('body')}"
+                filters.append(f"{column} {db.operators['icontains'] % '%s'}")
+                params.append(f"%{db.ops.prep_for_like_query(value)}%")
+        if self.bound is not None:
+            filters.append(f"p.id {self.bound[0]} %s")
+            params.append(self.bound[1])
+        params += [self.viewer_id, limit, offset]
+        text = _PAGE_IDS.text(db).format(
+            filters="".join(f" AND {f}" for f in filters),
+            direction="DESC" if self.descending else "ASC",
+        )
+        return text, params
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        offset = window.start or 0
+        db = reader(Post)
+        wanted, params = self._page_ids(db, offset, window.stop - offset)
+        wanted = [wanted]
+        if self.pinned_at is not None:
+            wanted.append(_PINNED_IDS.text(db))
+            now = db.ops.adapt_datetimefield_value(self.pinned_at)
+            params += [self.grid_id, PostKind.NOTICE, ContentState.VISIBLE, now, 10]
+        sql = _CARDS_SQL.text(db).format(wanted=" UNION ALL ".join(wanted))
+        rows = _dict_rows(
+            db, sql, params, [CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE], ["pinned"]
+        )
+        page = [row for row in rows if not row["pinned"]]
+        self.pinned[:] = [row for row in rows if row["pinned"]]
+        return page if self.descending else page[::-1]
+
+
+def pinned_cards(grid_id: int, *, now: datetime) -> list[dict]:
+    """The grid's notices still pinned at `now`, as `FeedCards` rows, newest first."""
+    db = reader(Post)
+    sql = _CARDS_SQL.text(db).format(wanted=_PINNED_IDS.text(db))
+    now = db.ops.adapt_datetimefield_value(now)
+    params = [grid_id, PostKind.NOTICE, ContentState.VISIBLE, now, 10]
+    return _dict_rows(db, sql, params, [CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE], ["pinned"])
+
+
+CARD_PHOTO = Columns(PostPhoto, "photo", ["post", "image", "thumb", "width", "height"])
+_CARD_PHOTOS_SQL = Sql(
+    """
+    SELECT {CARD_PHOTO} FROM {postphoto} photo
+    WHERE photo.post_id IN ({{posts}}) ORDER BY photo.post_id, photo.position
+""",
+    CARD_PHOTO=CARD_PHOTO,
+    postphoto=PostPhoto,
+)
+
+
+def card_photos(post_ids: Sequence[int]) -> dict[int, list[dict]]:
+    """Each post's photos as rows (`image`, `thumb`: storage names), in order. Index:
+    postphoto_unique_position."""
+    db = reader(PostPhoto)
+    found: dict[int, list[dict]] = defaultdict(list)
+    sql = _CARD_PHOTOS_SQL.text(db).format(posts=_in(post_ids))
+    for row in _dict_rows(db, sql, post_ids, [CARD_PHOTO]):
+        found[row["post_id"]].append(row)
+    return found
+
+
+CARD_COMMENT = Columns(
+    Comment, "c", ["id", "post", "author", "author_role", "body", "reply_to", "created_at"]
+)
+CARD_COMMENTER = Columns(User, "author", ["display_name"])
+CARD_REPLY_TO = Columns(Comment, "reply", ["id"])
+CARD_REPLY_TO_AUTHOR = Columns(User, "reply_author", ["display_name"])
+_CARD_COMMENTS_SQL = Sql(
+    _COMMENTS_SQL.template.replace("{COMMENT}", "{CARD_COMMENT}")
+    .replace("{COMMENTER}", "{CARD_COMMENTER}")
+    .replace("{REPLY_TO}", "{CARD_REPLY_TO}")
+    .replace("{REPLY_TO_AUTHOR}", "{CARD_REPLY_TO_AUTHOR}"),
+    CARD_COMMENT=CARD_COMMENT,
+    CARD_COMMENTER=CARD_COMMENTER,
+    CARD_REPLY_TO=CARD_REPLY_TO,
+    CARD_REPLY_TO_AUTHOR=CARD_REPLY_TO_AUTHOR,
+    comment=Comment,
+    mute=Mute,
+    user=User,
+)
+
+
+def card_comments(
+    post_ids: Sequence[int], *, viewer_id: int | None, limit: int | None
+) -> dict[int, list[dict]]:
+    """`comments` as rows: the reply's id is `reply.id` (None when there is none)."""
+    params = [*post_ids, ContentState.VISIBLE, viewer_id]
+    latest = ""
+    if limit is not None:
+        latest, params = "WHERE c.latest <= %s", [*params, limit]
+    db = reader(Comment)
+    sql = _CARD_COMMENTS_SQL.text(db).format(posts=_in(post_ids), latest=latest)
+    found: dict[int, list[dict]] = defaultdict(list)
+    columns = [CARD_COMMENT, CARD_COMMENTER, CARD_REPLY_TO, CARD_REPLY_TO_AUTHOR]
+    for row in _dict_rows(db, sql, params, columns):
+        found[row["post_id"]].append(row)
+    return found
