@@ -7,10 +7,15 @@ socket held by one worker hears what another worker's request did.
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from core.http import SyncChainASGIHandler  # noqa: E402 - needs Django set up first
+
+# HTTP: the middleware and the view in one crossing to the request's thread (core.http).
+django_asgi_app = SyncChainASGIHandler()
 
 from channels.auth import AuthMiddleware  # noqa: E402 - needs Django set up first
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
