@@ -153,7 +153,7 @@ class ReportSerializer(serializers.ModelSerializer):
                 "name": report.category.name,
             },
             "state": report.state,
-            "state_label": str(report.get_state_display()),
+            "state_label": str(Report.State(report.state).label),
             "description": report.description,
             "address": report.address,
             "building": self.get_building(report),

@@ -82,8 +82,11 @@ class Figures:
         self.reopened += reopened
         self.rating_sum += rating_sum
         self.rating_count += rating_count
-        for i, n in enumerate((hist or [])[:BUCKETS]):
-            self.close_hours_hist[i] += n
+        if closed and hist:  # the histogram counts closures (stats.count_closed): else zeros
+            mine = self.close_hours_hist
+            for i, n in enumerate(hist[:BUCKETS]):
+                if n:
+                    mine[i] += n
 
     def add_open(self, open_count: int, overdue: int) -> None:
         self.open += open_count

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from reports.api.dashboard import ReportDashboardSerializer, dashboard_data
 from reports.models import Category, HandlingUnit, RoutingRule, UnitMember
 from reports.selectors import dashboard as selectors
 from reports.services import handling, submitting
@@ -311,6 +312,21 @@ def test_the_api_answers_with_every_figure(place, history):
     }
     grid_b = next(r for r in body["breakdowns"][0]["rows"] if r["name"] == "第二网格")
     assert grid_b["figures"]["on_time_rate"] is None  # no closure: no rate, no error
+
+
+@pytest.mark.parametrize("weeks", [1, 8])
+def test_the_hand_built_json_equals_the_declared_serializer(place, history, weeks):
+    p = place
+    for scope, target in (
+        ("community", p["community"]),
+        ("grid", p["grid_b"]),
+        ("unit", p["river"]),
+    ):
+        board = selectors.report_dashboard(
+            scope=scope, target=target, weeks=weeks, now=history["now"]
+        )
+        assert board.totals.received >= 1
+        assert dashboard_data(board) == ReportDashboardSerializer(board).data
 
 
 def _browser(user) -> Client:
