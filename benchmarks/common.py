@@ -136,6 +136,25 @@ def require_pool() -> None:
         raise SystemExit("--db-pool needs psycopg-pool (psycopg[pool]) in the venv") from None
 
 
+def add_pool_option(parser) -> None:
+    """`--db-pool N`: the servers use Django's psycopg pool, as in production."""
+    parser.add_argument(
+        "--db-pool",
+        type=int,
+        default=0,
+        metavar="N",
+        help="serve with Django's psycopg pool of N connections (DATABASE_POOL=on, "
+        "DATABASE_POOL_MAX=N) instead of a new connection per request",
+    )
+
+
+def use_pool(size: int) -> None:
+    """Make every server this process starts use the pool (`--db-pool`), if asked."""
+    if size:
+        require_pool()
+        os.environ.update(DATABASE_POOL="on", DATABASE_POOL_MAX=str(size))
+
+
 def connection_mode() -> str:
     """How the servers reach PostgreSQL: community.settings reads DATABASE_POOL,
     DATABASE_POOL_MAX and CONN_MAX_AGE from the environment."""

@@ -524,7 +524,9 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between POSTs")
     parser.add_argument("--wait", type=float, default=10, help="max seconds for stragglers")
     parser.add_argument("--port", type=int, default=8731, help="big-DB server; small uses +1")
+    common.add_pool_option(parser)
     args = parser.parse_args()
+    common.use_pool(args.db_pool)
     big = TRY if args.small else BIG
     big_db = args.big_db or ("linli_bench_reports_try" if args.small else "linli_bench_reports")
     if args.small:
