@@ -94,7 +94,9 @@ def django_env(dbname: str, **extra: str) -> dict[str, str]:
     env.update(
         DATABASE_URL=db_url(dbname),
         REDIS_URL=REDIS_URL,
-        CHANNELS_PREFIX="linli_bench",
+        # Pub/sub channels are not per Redis database: each benchmark database its own
+        # prefix, so runs on different databases never hear each other's groups.
+        CHANNELS_PREFIX="linli_bench_db" + (REDIS_URL.rstrip("/").rsplit("/", 1)[-1] or "0"),
         CACHE_PREFIX="linli_bench",
         SECRET_KEY=SECRET_KEY,
         DEBUG="false",
@@ -170,8 +172,11 @@ def connection_mode() -> str:
 class Server:
     """uvicorn serving community.asgi:application with the benchmark settings."""
 
-    def __init__(self, *, dbname: str, port: int, workers: int = 1, extra_args=()):
+    def __init__(
+        self, *, dbname: str, port: int, workers: int = 1, extra_args=(), env: dict | None = None
+    ):
         self.dbname, self.port, self.workers = dbname, port, workers
+        self.env = dict(env or {})  # extra environment of the server (settings read from it)
         self.log_path = Path(f"/tmp/linli_bench_uvicorn_{port}.log")
         cmd = [
             str(Path(PYTHON).with_name("uvicorn")),
@@ -197,7 +202,7 @@ class Server:
         self.proc = subprocess.Popen(
             self.cmd,
             cwd=ROOT,
-            env=django_env(self.dbname),
+            env=django_env(self.dbname, **self.env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -251,6 +256,10 @@ class Server:
             total += (int(fields[11]) + int(fields[12])) / ticks
         return total
 
+    def rss_bytes(self) -> int:
+        """Resident memory of the server's processes (the worker's, with one worker)."""
+        return sum(rss_bytes(pid) for pid in self.pids())
+
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
@@ -260,6 +269,17 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
+
+
+def rss_bytes(pid: int) -> int:
+    """VmRSS of one process, from /proc (0 if it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def port_open(port: int) -> bool:
