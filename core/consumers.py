@@ -23,6 +23,10 @@ client may send, and the end of a socket when its session logs out.
 - A socket that falls CHANNELS_SOCKET_QUEUE messages behind (a stalled client) is
   closed with `SLOW_CLIENT` 4408 (core.channel_layer): its client reconnects with
   `?after=` and catches up from the database, so a worker's memory stays bounded.
+- Once a stream has sent its close, it handles nothing but the client's disconnect:
+  channel-layer messages queued behind the close (after a 4408, the events that
+  overflowed the queue) are dropped instead of caught up from the database and sent
+  after the close, which uvicorn refuses with a RuntimeError (benchmarks/sockets.py).
 - Each socket joins its session's group; logging out (Django's `user_logged_out`,
   which allauth's logout, headless included, sends) closes that session's sockets
   with 4401. Other sessions of the same person are left alone.
@@ -161,6 +165,7 @@ class ReadOnlyStreamConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
     client may send and answer anything else with `refuse_message`."""
 
     refused = 0
+    closed = False  # the close has been sent: nothing more goes out
 
     async def __call__(self, scope, receive, send) -> None:
         """channels' AsyncConsumer.__call__, with `pump_messages` for its dispatch loop."""
@@ -173,7 +178,17 @@ class ReadOnlyStreamConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
             sources.append(self.channel_receive)
         self.base_send = send
         with contextlib.suppress(StopConsumer):
-            await pump_messages(sources, self.dispatch)
+            await pump_messages(sources, self.dispatch_until_closed)
+
+    async def dispatch_until_closed(self, message) -> None:
+        """Dispatch, except what arrives once the close is sent (only the disconnect)."""
+        if self.closed and message["type"] != "websocket.disconnect":
+            return
+        await self.dispatch(message)
+
+    async def close(self, code=None, reason=None) -> None:
+        self.closed = True
+        await super().close(code=code, reason=reason)
 
     async def websocket_connect(self, message) -> None:
         user = self.scope.get("user")

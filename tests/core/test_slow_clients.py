@@ -92,3 +92,22 @@ async def test_the_stream_closes_an_overflowed_socket_with_4408(world, _close_db
     closed = await communicator.receive_output(timeout=5)
     assert closed == {"type": "websocket.close", "code": SLOW_CLIENT}
     await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_stream_sends_nothing_after_its_close(world, _close_db_connections):
+    """What the layer delivers behind a 4408 (or any close) is dropped: uvicorn refuses a
+    send after the close with a RuntimeError, and a board would catch up from the
+    database for a socket that is going away."""
+    _redis_layer()
+    cookie = await sync_to_async(session_cookie_for)(world.resident_a)
+    communicator, connected, _code = await connect(cookie)
+    assert connected
+    layer = get_channel_layer()
+    await layer.group_send(session_group(cookie), {"type": "socket.overflow"})
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": SLOW_CLIENT}
+    await layer.group_send(session_group(cookie), {"type": "session.end"})
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
