@@ -117,14 +117,18 @@ class GridPostsView(APIView):
         else:
             pinned = selectors.pinned_cards(grid=grid)
         selectors.cards_decorate([*pinned, *page], viewer=request.user)
-        url, now = photo_url_maker(), timezone.now()
+        write = {
+            "url": photo_url_maker(),
+            "now": timezone.now(),
+            "tz": timezone.get_current_timezone(),
+        }
         return Response(
             {
                 "seq": seq,
-                "pinned": [card_data(card, url=url, now=now) for card in pinned],
+                "pinned": [card_data(card, **write) for card in pinned],
                 "next": paginator.get_next_link(),
                 "previous": previous,
-                "results": [card_data(card, url=url, now=now) for card in page],
+                "results": [card_data(card, **write) for card in page],
             }
         )
 

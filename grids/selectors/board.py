@@ -137,7 +137,7 @@ def cards_decorate(
     rows: Sequence[dict], *, viewer: User | None, comments_limit: int | None = COMMENTS_INLINE
 ) -> Sequence[dict]:
     """`posts_decorate` for `feed_cards` rows: `photos` and `comments` (rows), `reactions`
-    (counts) and `my_reactions` (a set) on each, in the same three queries."""
+    (counts) and `my_reactions` (a set) on each, read in one query."""
     ids = [row["id"] for row in rows]
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     photos: dict[int, list[dict]] = {}
@@ -145,9 +145,9 @@ def cards_decorate(
     counts: dict[int, dict[str, int]] = {}
     mine: dict[int, set[str]] = {}
     if ids:
-        photos = cards.card_photos(ids)
-        comments = cards.card_comments(ids, viewer_id=viewer_id, limit=comments_limit)
-        counts, mine = cards.reactions(ids, viewer_id=viewer_id)
+        photos, comments, counts, mine = cards.card_decorations(
+            ids, viewer_id=viewer_id, limit=comments_limit
+        )
     for row in rows:
         post_id = row["id"]
         row["photos"] = photos.get(post_id, ())

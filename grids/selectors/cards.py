@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.conf import settings
+
 from grids.models import (
     Comment,
     ContentState,
@@ -222,10 +224,24 @@ def reactions(
 # a slice as it would ask a queryset, and gets the posts themselves.
 
 
+def _fast_timestamps(db, cursor) -> None:
+    """On PostgreSQL with the connection in UTC (Django's way with USE_TZ), read timestamps
+    with psycopg's own compiled loader instead of Django's Python subclass of it: the
+    same aware datetimes in UTC, at a quarter of the CPU (a page reads about 60)."""
+    if db.vendor != "postgresql" or not settings.USE_TZ or db.timezone_name != "UTC":
+        return
+    from psycopg import adapters
+    from psycopg.pq import Format
+
+    oid = adapters.types["timestamptz"].oid
+    cursor.cursor.adapters.register_loader(oid, adapters.get_loader(oid, Format.TEXT))
+
+
 def _dict_rows(db, sql: str, params: Sequence, columns: Sequence[Columns], extra=()) -> list[dict]:
     """Rows as dicts: the first `columns` keyed by attname, the others by `alias.attname`,
     then `extra` names for any further values; values through the ORM's converters."""
     with db.cursor() as cursor:
+        _fast_timestamps(db, cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     keys: list[str] = []
@@ -405,61 +421,96 @@ def pinned_cards(grid_id: int, *, now: datetime) -> list[dict]:
     return _dict_rows(db, sql, params, [CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE], ["pinned"])
 
 
-CARD_PHOTO = Columns(PostPhoto, "photo", ["post", "image", "thumb", "width", "height"])
-_CARD_PHOTOS_SQL = Sql(
+# A page's photos, latest comments and reaction counts in one statement: three parts
+# under one column list (the part's number first), so one round trip instead of three.
+# Photos and comments are put in order here; a post's reactions keep the order their
+# GROUP BY gives, as `reactions` does. Indexes: postphoto_unique_position,
+# comment_post_idx, postreaction_once_per_kind.
+_DECORATIONS_SQL = Sql(
     """
-    SELECT {CARD_PHOTO} FROM {postphoto} photo
-    WHERE photo.post_id IN ({{posts}}) ORDER BY photo.post_id, photo.position
+    SELECT 0, photo.post_id, photo.position, photo.image, photo.thumb, NULL, NULL,
+           photo.width, photo.height, NULL, NULL
+    FROM {postphoto} photo WHERE photo.post_id IN ({{posts}})
+    UNION ALL
+    SELECT 1, c.post_id, c.id, c.body, c.author_role, author.display_name,
+           reply_author.display_name, c.author_id, c.reply_to_id, reply.id, c.created_at
+    FROM (
+        SELECT *, ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY id DESC) AS latest
+        FROM {comment}
+        WHERE post_id IN ({{posts}}) AND state = %s
+          AND author_id NOT IN (SELECT muted_id FROM {mute} WHERE muter_id = %s)
+    ) c
+    JOIN {user} author ON author.id = c.author_id
+    LEFT JOIN {comment} reply ON reply.id = c.reply_to_id
+    LEFT JOIN {user} reply_author ON reply_author.id = reply.author_id
+    {{latest}}
+    UNION ALL
+    SELECT 2, post_id, NULL, reaction, NULL, NULL, NULL,
+           COUNT(*), SUM(CASE WHEN user_id = %s THEN 1 ELSE 0 END), NULL, NULL
+    FROM {postreaction} WHERE post_id IN ({{posts}}) GROUP BY post_id, reaction
 """,
-    CARD_PHOTO=CARD_PHOTO,
     postphoto=PostPhoto,
-)
-
-
-def card_photos(post_ids: Sequence[int]) -> dict[int, list[dict]]:
-    """Each post's photos as rows (`image`, `thumb`: storage names), in order. Index:
-    postphoto_unique_position."""
-    db = reader(PostPhoto)
-    found: dict[int, list[dict]] = defaultdict(list)
-    sql = _CARD_PHOTOS_SQL.text(db).format(posts=_in(post_ids))
-    for row in _dict_rows(db, sql, post_ids, [CARD_PHOTO]):
-        found[row["post_id"]].append(row)
-    return found
-
-
-CARD_COMMENT = Columns(
-    Comment, "c", ["id", "post", "author", "author_role", "body", "reply_to", "created_at"]
-)
-CARD_COMMENTER = Columns(User, "author", ["display_name"])
-CARD_REPLY_TO = Columns(Comment, "reply", ["id"])
-CARD_REPLY_TO_AUTHOR = Columns(User, "reply_author", ["display_name"])
-_CARD_COMMENTS_SQL = Sql(
-    _COMMENTS_SQL.template.replace("{COMMENT}", "{CARD_COMMENT}")
-    .replace("{COMMENTER}", "{CARD_COMMENTER}")
-    .replace("{REPLY_TO}", "{CARD_REPLY_TO}")
-    .replace("{REPLY_TO_AUTHOR}", "{CARD_REPLY_TO_AUTHOR}"),
-    CARD_COMMENT=CARD_COMMENT,
-    CARD_COMMENTER=CARD_COMMENTER,
-    CARD_REPLY_TO=CARD_REPLY_TO,
-    CARD_REPLY_TO_AUTHOR=CARD_REPLY_TO_AUTHOR,
     comment=Comment,
     mute=Mute,
     user=User,
+    postreaction=PostReaction,
 )
+_COMMENT_CREATED = Columns(Comment, "c", ["created_at"])
 
 
-def card_comments(
+def card_decorations(
     post_ids: Sequence[int], *, viewer_id: int | None, limit: int | None
-) -> dict[int, list[dict]]:
-    """`comments` as rows: the reply's id is `reply.id` (None when there is none)."""
-    params = [*post_ids, ContentState.VISIBLE, viewer_id]
+) -> tuple[
+    dict[int, list[dict]], dict[int, list[dict]], dict[int, dict[str, int]], dict[int, set[str]]
+]:
+    """What `photos`, `comments` and `reactions` read, in one query, as rows: each post's
+    photos (`image`, `thumb`: storage names; in order), its visible comments oldest first
+    (the latest `limit`, all with None; none by members the viewer muted; the reply's id
+    is `reply.id`), its count per reaction and the reactions the viewer gave."""
+    db = reader(Post)
+    ids = _in(post_ids)
+    params = [*post_ids, *post_ids, ContentState.VISIBLE, viewer_id]
     latest = ""
     if limit is not None:
         latest, params = "WHERE c.latest <= %s", [*params, limit]
-    db = reader(Comment)
-    sql = _CARD_COMMENTS_SQL.text(db).format(posts=_in(post_ids), latest=latest)
-    found: dict[int, list[dict]] = defaultdict(list)
-    columns = [CARD_COMMENT, CARD_COMMENTER, CARD_REPLY_TO, CARD_REPLY_TO_AUTHOR]
-    for row in _dict_rows(db, sql, params, columns):
-        found[row["post_id"]].append(row)
-    return found
+    params += [viewer_id, *post_ids]
+    sql = _DECORATIONS_SQL.text(db).format(posts=ids, latest=latest)
+    with db.cursor() as cursor:
+        _fast_timestamps(db, cursor)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    convert = [(col, fns) for _, col, fns in _COMMENT_CREATED.converters(db)]
+    photo_rows, comment_rows = [], []
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: dict[int, set[str]] = defaultdict(set)
+    for part, post_id, n, t1, t2, t3, t4, i1, i2, i3, created in rows:
+        if part == 0:
+            photo_rows.append((post_id, n, {"image": t1, "thumb": t2, "width": i1, "height": i2}))
+        elif part == 1:
+            for col, functions in convert:
+                for function in functions:
+                    created = function(created, col, db)
+            comment = {
+                "id": n,
+                "post_id": post_id,
+                "author_id": i1,
+                "author.display_name": t3,
+                "author_role": t2,
+                "body": t1,
+                "reply_to_id": i2,
+                "reply.id": i3,
+                "reply_author.display_name": t4,
+                "created_at": created,
+            }
+            comment_rows.append((post_id, n, comment))
+        else:
+            counts[post_id][t1] = i1
+            if i2:
+                mine[post_id].add(t1)
+    photos: dict[int, list[dict]] = defaultdict(list)
+    for post_id, _, photo in sorted(photo_rows, key=lambda r: r[:2]):
+        photos[post_id].append(photo)
+    comments: dict[int, list[dict]] = defaultdict(list)
+    for post_id, _, comment in sorted(comment_rows, key=lambda r: r[:2]):
+        comments[post_id].append(comment)
+    return photos, comments, counts, mine

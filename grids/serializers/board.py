@@ -31,13 +31,13 @@ def author_data(user, *, role: str = "", building: str | None = None) -> dict:
     return {"id": user.pk, "display_name": user.display_name, "role": role, "building": building}
 
 
-def _when(value) -> str | None:
+def _when(value, tz=None) -> str | None:
     """What DRF's DateTimeField writes (ISO 8601 in the current time zone, Z for UTC),
     without its per-call machinery for the aware datetimes the database gives: a feed
-    page writes about 80 of these."""
+    page writes about 80 of these (`tz`: the current time zone, looked up once)."""
     if value is None or value.utcoffset() is None:
         return _datetime.to_representation(value) if value is not None else None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -81,10 +81,10 @@ def photo_url_maker() -> Callable[[str], str]:
     return fast
 
 
-def card_data(card: dict, *, url: Callable[[str], str], now) -> dict:
+def card_data(card: dict, *, url: Callable[[str], str], now, tz) -> dict:
     """A post as PostSerializer declares it (tests hold the two equal), from the rows of
     `selectors.feed_cards` + `cards_decorate`; `url` from `photo_url_maker`, `now` for
-    whether its notice is still pinned."""
+    whether its notice is still pinned, `tz` the current time zone."""
     comments = []
     for c in card["comments"]:
         comments.append(
@@ -101,7 +101,7 @@ def card_data(card: dict, *, url: Callable[[str], str], now) -> dict:
                 "reply_to": None
                 if c["reply_to_id"] is None or c["reply.id"] is None
                 else {"id": c["reply_to_id"], "author_name": c["reply_author.display_name"]},
-                "created_at": _when(c["created_at"]),
+                "created_at": _when(c["created_at"], tz),
             }
         )
     notice = None
@@ -115,7 +115,7 @@ def card_data(card: dict, *, url: Callable[[str], str], now) -> dict:
             and card["notice.withdrawn_at"] is None
             and card["notice.superseded_by_id"] is None
             and (until is None or until > now),
-            "pinned_until": _when(until),
+            "pinned_until": _when(until, tz),
             "superseded_by": card["notice.superseded_by_id"],
         }
     return {
@@ -146,8 +146,8 @@ def card_data(card: dict, *, url: Callable[[str], str], now) -> dict:
         "ref": {"type": card["ref_type"], "id": card["ref_id"], "state": card["ref_state"]}
         if card["ref_type"]
         else None,
-        "created_at": _when(card["created_at"]),
-        "edited_at": _when(card["edited_at"]),
+        "created_at": _when(card["created_at"], tz),
+        "edited_at": _when(card["edited_at"], tz),
     }
 
 
