@@ -468,12 +468,14 @@ def card_decorations(
     (the latest `limit`, all with None; none by members the viewer muted; the reply's id
     is `reply.id`), its count per reaction and the reactions the viewer gave."""
     db = reader(Post)
-    ids = _in(post_ids)
-    params = [*post_ids, *post_ids, ContentState.VISIBLE, viewer_id]
+    # The ids are written into the text (integers, so nothing to quote): three lists of
+    # twenty-odd parameters cost more to bind than the rest of the statement.
+    ids = ", ".join([str(int(i)) for i in post_ids])
+    params = [ContentState.VISIBLE, viewer_id]
     latest = ""
     if limit is not None:
         latest, params = "WHERE c.latest <= %s", [*params, limit]
-    params += [viewer_id, *post_ids]
+    params += [viewer_id]
     sql = _DECORATIONS_SQL.text(db).format(posts=ids, latest=latest)
     with db.cursor() as cursor:
         _fast_timestamps(db, cursor)
