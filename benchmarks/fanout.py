@@ -162,6 +162,7 @@ async def _subscribers(conn, port, grid, sessions, auth, compression, concurrenc
     loop = asyncio.get_running_loop()
     records: list[list[tuple[float, str]]] = [[] for _ in sessions]
     hello: list[int | None] = [None] * len(sessions)
+    ports: list[int | None] = [None] * len(sessions)
     failures: list[str] = []
     sockets = []
     gate = asyncio.Semaphore(concurrency)
@@ -189,6 +190,7 @@ async def _subscribers(conn, port, grid, sessions, auth, compression, concurrenc
                 first = json.loads(await ws.recv())
                 assert first["type"] == "hello", first
                 hello[i] = first["seq"]
+                ports[i] = ws.local_address[1]
         except Exception as exc:  # reported, counted as missed events
             failures.append(f"{type(exc).__name__}: {exc}")
             return
@@ -212,6 +214,7 @@ async def _subscribers(conn, port, grid, sessions, auth, compression, concurrenc
             "failures": failures[:5],
             "failed": len(failures),
             "hello": hello,
+            "ports": ports,
             "seconds": time.monotonic() - started,
         }
     )
@@ -553,6 +556,27 @@ def _socket_inodes(pid: int) -> set[str]:
     return found
 
 
+def worker_of_client_port(pids: list[int], port: int) -> dict[int, int]:
+    """Client's local port → the server process holding the other end."""
+    owner = {}
+    for pid in pids:
+        for inode in _socket_inodes(pid):
+            owner[inode] = pid
+    found = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] != "01" or int(fields[1].rsplit(":", 1)[1], 16) != port:
+                continue
+            if fields[9] in owner:
+                found[int(fields[2].rsplit(":", 1)[1], 16)] = owner[fields[9]]
+    return found
+
+
 def sockets_per_pid(pids: list[int], port: int) -> dict[int, int]:
     """How many established connections to `port` each server process holds."""
     served, _ = _tcp_sockets(port)
@@ -698,11 +722,14 @@ def run_round(
         reports.append(pipe.recv())
 
     from_commit, from_response, from_send, spreads = [], [], [], {}
+    by_worker: dict[int | None, list[float]] = {}
+    worker_of = worker_of_client_port(workers, args.port) if args.workers > 1 else {}
     gaps = duplicates = missed = foreign = 0
     for report, r in zip(reports, ready, strict=True):
-        for events, hello in zip(report["events"], r["hello"], strict=True):
+        for events, hello, port in zip(report["events"], r["hello"], r["ports"], strict=True):
             if hello is None:  # never connected: counted in the connected total
                 continue
+            mine = by_worker.setdefault(worker_of.get(port), [])
             last = start_seq
             seen = set()
             for t, kind, seq, post_id in events:
@@ -721,6 +748,7 @@ def run_round(
                     seen.add(post_id)
                     sent, answered = posts[post_id]
                     from_commit.append((t - committed[post_id]) * 1000)
+                    mine.append(from_commit[-1])
                     from_response.append((t - answered) * 1000)
                     from_send.append((t - sent) * 1000)
                     first, final = spreads.get(post_id, (t, t))
@@ -739,6 +767,10 @@ def run_round(
         "commit_p95": common.percentile(from_commit, 95),
         "commit_p99": common.percentile(from_commit, 99),
         "commit_max": max(from_commit, default=float("nan")),
+        "commit_p99_by_worker": {
+            pid: (common.percentile(values, 99), len(values) // max(1, args.posts))
+            for pid, values in by_worker.items()
+        },
         "commit_last_p50": common.percentile(commit_to_last, 50),
         "commit_post_p50": common.percentile(
             [(posts[p][1] - committed[p]) * 1000 for p in posts], 50
@@ -790,6 +822,15 @@ def run_round(
         + ", ".join(
             f"pid {pid} {split.get(pid, 0):,} sockets {worker_cpu[pid]:.1f} s CPU"
             for pid in workers
+        )
+        + (
+            "; p99 from commit by worker: "
+            + ", ".join(
+                f"pid {pid} {p99:.1f} ms ({n:,} sockets)"
+                for pid, (p99, n) in result["commit_p99_by_worker"].items()
+            )
+            if args.workers > 1
+            else ""
         )
         + "; posts through pid "
         + ", ".join(str(poster_pid(p, split)) for p in posters)
