@@ -12,6 +12,7 @@ from grids.models import Role, RoleGrant
 from grids.permissions import is_admin
 from reports.models import Report, ReportFollower, ReportStep
 from reports.permissions import can_handle, unit_ids_of
+from reports.services import handling, submitting
 from reports.services.states import MOVES
 from residents.models import User
 
@@ -31,6 +32,31 @@ ACTIONS = (
     "withdraw",
     "follow",
 )
+# Each move's service and the values it takes from the form or the API body (forms and
+# serializers name them alike), for the pages and the API both.
+MOVE_SERVICES = {
+    "follow": (submitting.report_follow, ()),
+    "accept": (handling.report_accept, ()),
+    "progress": (handling.report_progress, ("note",)),
+    "close": (handling.report_close, ("note", "photos")),
+    "return": (handling.report_return, ("reason",)),
+    "reroute": (handling.report_reroute, ("unit", "note")),
+    "confirm": (handling.report_confirm, ()),
+    "reopen": (handling.report_reopen, ("reason",)),
+    "withdraw": (handling.report_withdraw, ()),
+    "rate": (handling.report_rate, ("rating", "comment")),
+}
+# Where a value's name and the service's argument differ.
+MOVE_ARGUMENTS = {"unit": "unit_id"}
+
+
+def report_move(name: str, *, actor: User, report_id: int, values: dict):
+    """Make move `name` on a report with the validated `values` of its form or body."""
+    service, fields = MOVE_SERVICES[name]
+    arguments = {MOVE_ARGUMENTS.get(f, f): values[f] for f in fields}
+    return service(actor=actor, report_id=report_id, **arguments)
+
+
 HANDLER_MOVES = {
     "accept": A.ACCEPTED,
     "progress": A.PROGRESS,

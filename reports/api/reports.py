@@ -30,7 +30,7 @@ from reports.serializers import (
     ReportUnitSerializer,
     RerouteSerializer,
 )
-from reports.services import handling, submitting
+from reports.services import submitting
 
 
 class NewestPagination(NewestFirstCursorPagination):
@@ -187,9 +187,9 @@ class ReportDetailView(APIView):
         return Response(report_data(request, report_id))
 
 
-def _move_view(name: str, service, body, summary: str, args=lambda values: {}):
-    """One POST endpoint per move: validate the body, call the service, answer with the
-    report as the caller now sees it."""
+def _move_view(name: str, body, summary: str):
+    """One POST endpoint per move: validate the body, make the move (viewing.report_move),
+    answer with the report as the caller now sees it."""
 
     class MoveView(APIView):
         @extend_schema(
@@ -197,7 +197,7 @@ def _move_view(name: str, service, body, summary: str, args=lambda values: {}):
         )
         def post(self, request, report_id: int):
             values = _body(body, request) if body is not None else {}
-            service(actor=request.user, report_id=report_id, **args(values))
+            viewing.report_move(name, actor=request.user, report_id=report_id, values=values)
             return Response(report_data(request, report_id))
 
     MoveView.__name__ = f"Report{name.title()}View"
@@ -205,60 +205,20 @@ def _move_view(name: str, service, body, summary: str, args=lambda values: {}):
     return MoveView
 
 
-MOVE_VIEWS = {
-    "follow": _move_view(
-        "follow", submitting.report_follow, None, "我也遇到了 +1: hear every update"
-    ),
-    "accept": _move_view("accept", handling.report_accept, None, "Accept (已受理) — unit staff"),
-    "progress": _move_view(
-        "progress",
-        handling.report_progress,
-        NoteSerializer,
-        "Post a progress note (处理中) — unit staff",
-        lambda v: {"note": v["note"]},
-    ),
-    "close": _move_view(
-        "close",
-        handling.report_close,
-        CloseSerializer,
-        "Mark done (已办结) with a note and result photos — unit staff",
-        lambda v: {"note": v["note"], "photos": v["photos"]},
-    ),
-    "return": _move_view(
-        "return",
-        handling.report_return,
-        ReasonSerializer,
-        "Return it (退回) with a reason — unit staff",
-        lambda v: {"reason": v["reason"]},
-    ),
-    "reroute": _move_view(
-        "reroute",
-        handling.report_reroute,
-        RerouteSerializer,
-        "Pass it on (流转) — cadres and the grid worker",
-        lambda v: {"unit_id": v["unit"], "note": v["note"]},
-    ),
-    "confirm": _move_view(
-        "confirm", handling.report_confirm, None, "Confirm it is fixed — the reporter"
-    ),
-    "reopen": _move_view(
-        "reopen",
-        handling.report_reopen,
-        ReasonSerializer,
-        "Not fixed: send it back (重新处理) — the reporter",
-        lambda v: {"reason": v["reason"]},
-    ),
-    "withdraw": _move_view(
-        "withdraw", handling.report_withdraw, None, "Withdraw before it is accepted — the reporter"
-    ),
-    "rate": _move_view(
-        "rate",
-        handling.report_rate,
-        RateSerializer,
-        "Rate the result (满意度 1–5) — the reporter",
-        lambda v: {"rating": v["rating"], "comment": v["comment"]},
-    ),
+# The API's body and summary of each move in viewing.MOVE_SERVICES.
+MOVE_BODIES = {
+    "follow": (None, "我也遇到了 +1: hear every update"),
+    "accept": (None, "Accept (已受理) — unit staff"),
+    "progress": (NoteSerializer, "Post a progress note (处理中) — unit staff"),
+    "close": (CloseSerializer, "Mark done (已办结) with a note and result photos — unit staff"),
+    "return": (ReasonSerializer, "Return it (退回) with a reason — unit staff"),
+    "reroute": (RerouteSerializer, "Pass it on (流转) — cadres and the grid worker"),
+    "confirm": (None, "Confirm it is fixed — the reporter"),
+    "reopen": (ReasonSerializer, "Not fixed: send it back (重新处理) — the reporter"),
+    "withdraw": (None, "Withdraw before it is accepted — the reporter"),
+    "rate": (RateSerializer, "Rate the result (满意度 1–5) — the reporter"),
 }
+MOVE_VIEWS = {name: _move_view(name, *MOVE_BODIES[name]) for name in viewing.MOVE_SERVICES}
 
 
 class ContactView(APIView):

@@ -26,7 +26,7 @@ from reports import permissions, viewing
 from reports.forms import CloseForm, NoteForm, RateForm, ReasonForm, ReportForm, RerouteForm
 from reports.models import Report
 from reports.selectors import reports as selectors
-from reports.services import handling, submitting
+from reports.services import submitting
 from reports.services.submitting import ReportDuplicate
 
 PAGE_SIZE = 20
@@ -369,41 +369,18 @@ def _form_values(form_class, request, **kwargs) -> dict:
     return form.cleaned_data
 
 
-ACTIONS = {
-    "follow": (None, lambda u, r, v: submitting.report_follow(actor=u, report_id=r)),
-    "accept": (None, lambda u, r, v: handling.report_accept(actor=u, report_id=r)),
-    "progress": (
-        NoteForm,
-        lambda u, r, v: handling.report_progress(actor=u, report_id=r, note=v["note"]),
-    ),
-    "close": (
-        CloseForm,
-        lambda u, r, v: handling.report_close(
-            actor=u, report_id=r, note=v["note"], photos=v["photos"]
-        ),
-    ),
-    "return": (
-        ReasonForm,
-        lambda u, r, v: handling.report_return(actor=u, report_id=r, reason=v["reason"]),
-    ),
-    "reroute": (
-        RerouteForm,
-        lambda u, r, v: handling.report_reroute(
-            actor=u, report_id=r, unit_id=v["unit"], note=v["note"]
-        ),
-    ),
-    "confirm": (None, lambda u, r, v: handling.report_confirm(actor=u, report_id=r)),
-    "reopen": (
-        ReasonForm,
-        lambda u, r, v: handling.report_reopen(actor=u, report_id=r, reason=v["reason"]),
-    ),
-    "withdraw": (None, lambda u, r, v: handling.report_withdraw(actor=u, report_id=r)),
-    "rate": (
-        RateForm,
-        lambda u, r, v: handling.report_rate(
-            actor=u, report_id=r, rating=v["rating"], comment=v["comment"]
-        ),
-    ),
+# The form of each move in viewing.MOVE_SERVICES (None: a button without fields).
+MOVE_FORMS = {
+    "follow": None,
+    "accept": None,
+    "progress": NoteForm,
+    "close": CloseForm,
+    "return": ReasonForm,
+    "reroute": RerouteForm,
+    "confirm": None,
+    "reopen": ReasonForm,
+    "withdraw": None,
+    "rate": RateForm,
 }
 
 DONE = {
@@ -424,16 +401,16 @@ DONE = {
 @require_POST
 @throttle_page("write")
 def action(request, report_id: int, name: str):
-    if name not in ACTIONS:
+    if name not in MOVE_FORMS:
         raise Http404
-    form_class, run = ACTIONS[name]
+    form_class = MOVE_FORMS[name]
     kwargs = {}
     if form_class is RerouteForm:
         report = _report_or_404(request, report_id)
         kwargs["units"] = selectors.units_serving(report.community_id)
     try:
         values = _form_values(form_class, request, **kwargs) if form_class else {}
-        run(request.user, report_id, values)
+        viewing.report_move(name, actor=request.user, report_id=report_id, values=values)
     except ServiceError as error:
         if error.status == 404:
             raise Http404 from None
