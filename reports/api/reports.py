@@ -16,6 +16,7 @@ from grids.selectors.places import community_by_id
 from reports import permissions, viewing
 from reports.models import Category
 from reports.selectors import reports as selectors
+from reports.selectors.cards import queue_cards
 from reports.serializers import (
     CloseSerializer,
     ContactSerializer,
@@ -244,7 +245,7 @@ class UnitQueueView(APIView):
     )
     def get(self, request, unit_id: int):
         unit = permissions.require_unit_staff(request.user, selectors.unit_by_id(unit_id))
-        return _page(self, request, selectors.unit_queue(unit_id=unit.pk))
+        return _page(self, request, queue_cards(scope="unit", target_id=unit.pk))
 
 
 class HandlingView(APIView):
@@ -256,7 +257,7 @@ class HandlingView(APIView):
         summary="Reports I handle myself as grid worker (no unit matched), soonest first",
     )
     def get(self, request):
-        return _page(self, request, selectors.handler_queue(user=request.user))
+        return _page(self, request, queue_cards(scope="handler", target_id=request.user.pk))
 
 
 def _community(request, community_id: int) -> Community:
@@ -273,7 +274,7 @@ class CommunityOpenView(APIView):
     )
     def get(self, request, community_id: int):
         community = _community(request, community_id)
-        return _page(self, request, selectors.community_open(community_id=community.pk))
+        return _page(self, request, queue_cards(scope="community", target_id=community.pk))
 
 
 class CommunityUnitsView(APIView):
