@@ -6,8 +6,11 @@ several times more Python time to compile (a window function above all) and to t
 into objects than PostgreSQL spends running them. The SQL here is plain enough for
 SQLite too. Selected columns come from the models' field lists and values pass
 through the ORM's converters, so rows become the same model instances (`from_db`) a
-queryset gives, and cards and serializers read them as before. People are read as id
-and display name only: a card never needs a phone number or a password hash.
+queryset gives, and cards and serializers read them as before. The API's feed goes
+further (`FeedCards`, `card_decorations`, at the end): the page is picked by the
+statement that reads it, its decorations come in one statement, and rows stay rows
+(dicts) that the serializer writes as JSON. People are read as id and display name
+only: a card never needs a phone number or a password hash.
 """
 
 from collections import defaultdict
