@@ -1,4 +1,5 @@
-"""A queue's page of open reports in one plain-SQL statement, for the API's cursor paginator.
+"""A queue's page of open reports in one plain-SQL statement, for the API's cursor paginator
+and the pages' keyset.
 
 A unit's queue is the page its staff reload all day. Through the ORM it cost two queries
 (the reports with their category, grid, building and unit joined, then their photos) and,
@@ -66,8 +67,9 @@ _DEADLINE = models.DateTimeField()
 
 class QueueCards:
     """Open reports of a unit, of a grid worker (no unit), or of a community, as a
-    `CursorPagination` on ("close_due", "id") pages them: `order_by`, then
-    `filter(close_due__gt=…)` or `__lt`, then a slice of Report instances."""
+    `CursorPagination` on ("close_due", "id") pages them (`order_by`, then
+    `filter(close_due__gt=…)` or `__lt`, then a slice of Report instances) or as the pages
+    do (`after` a report, then a slice)."""
 
     def __init__(self, *, scope: str, target_id: int):
         if scope not in _SCOPES:
@@ -75,6 +77,7 @@ class QueueCards:
         self.scope, self.target_id = scope, target_id
         self.descending = False
         self.bound: tuple[str, datetime] | None = None
+        self.keyset: tuple[datetime, int] | None = None
 
     def _clone(self, **changes) -> "QueueCards":
         clone = object.__new__(QueueCards)
@@ -98,6 +101,10 @@ class QueueCards:
             raise NotFound(CursorPagination.invalid_cursor_message)
         return self._clone(bound=(">" if lookup == "close_due__gt" else "<", deadline))
 
+    def after(self, close_due: datetime, report_id: int) -> "QueueCards":
+        """The pages' keyset: what follows the report `report_id` due at `close_due`."""
+        return self._clone(keyset=(close_due, report_id))
+
     def __getitem__(self, window: slice) -> list[Report]:
         offset = window.start or 0
         db = reader(Report)
@@ -106,6 +113,9 @@ class QueueCards:
         if self.bound is not None:
             bound = f" AND q.close_due {self.bound[0]} %s"
             params.append(self.bound[1])
+        if self.keyset is not None:
+            bound += " AND (q.close_due > %s OR (q.close_due = %s AND q.id > %s))"
+            params += [self.keyset[0], *self.keyset]
         params += [window.stop - offset, offset]
         sql = _PAGE.text(db).format(
             scope=_SCOPES[self.scope],
@@ -145,6 +155,6 @@ def _put_photos(report: Report, rows: list) -> None:
 
 
 def queue_cards(*, scope: str, target_id: int) -> QueueCards:
-    """A queue for the API: `scope` "unit" (its id), "handler" (the grid worker's user id)
-    or "community" (its id)."""
+    """A queue for the API and the pages: `scope` "unit" (its id), "handler" (the grid
+    worker's user id) or "community" (its id)."""
     return QueueCards(scope=scope, target_id=target_id)

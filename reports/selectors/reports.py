@@ -50,6 +50,11 @@ def reports_of(user: User) -> QuerySet:
     )
 
 
+# The queues as the ORM states them. The API and the pages read them through
+# `reports.selectors.cards.queue_cards` (one plain-SQL statement per page); the tests hold
+# that page equal, report for report and field for field, to these.
+
+
 def unit_queue(*, unit_id: int) -> QuerySet:
     """A unit's open reports, soonest deadline first (`report_unit_queue_idx`)."""
     return _with_photos(

@@ -6,7 +6,6 @@ live through /ws/me/ and /ws/reports/<scope>/<id>/ (static/js/reports.js)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from reports import permissions, viewing
 from reports.forms import CloseForm, NoteForm, RateForm, ReasonForm, ReportForm, RerouteForm
 from reports.models import Report
 from reports.selectors import reports as selectors
+from reports.selectors.cards import queue_cards
 from reports.services import submitting
 from reports.services.submitting import ReportDuplicate
 
@@ -178,7 +178,7 @@ def _page(queryset, request, *, by_deadline: bool):
     if after and by_deadline:
         due = selectors.close_due_of(after)
         if due is not None:
-            queryset = queryset.filter(Q(close_due__gt=due) | Q(close_due=due, pk__gt=after))
+            queryset = queryset.after(due, after)
     elif after:
         queryset = queryset.filter(pk__lt=after)
     rows = list(queryset[: PAGE_SIZE + 1])
@@ -234,7 +234,7 @@ def unit_queue(request, unit_id: int):
             "queue": True,
             "dashboard_url": reverse("reports-dashboard-unit", args=[unit.pk]),
         },
-        selectors.unit_queue(unit_id=unit.pk).order_by("close_due", "id"),
+        queue_cards(scope="unit", target_id=unit.pk).order_by("close_due", "id"),
         fragment_id="unit-queue",
     )
 
@@ -255,7 +255,7 @@ def handling_queue(request):
             if mine_grids
             else "",
         },
-        selectors.handler_queue(user=request.user).order_by("close_due", "id"),
+        queue_cards(scope="handler", target_id=request.user.pk).order_by("close_due", "id"),
         fragment_id="handling-queue",
     )
 
@@ -278,7 +278,7 @@ def community_open(request, community_id: int):
             "queue": True,
             "dashboard_url": reverse("reports-dashboard-community", args=[community.pk]),
         },
-        selectors.community_open(community_id=community.pk).order_by("close_due", "id"),
+        queue_cards(scope="community", target_id=community.pk).order_by("close_due", "id"),
         fragment_id="community-open",
     )
 
