@@ -628,12 +628,15 @@ class StalledClient:
         """The client wakes up: read whatever reaches it for up to `seconds`."""
         self.sock.settimeout(0.5)
         deadline = time.monotonic() + seconds
+        quiet = 0
         while not self.eof and time.monotonic() < deadline:
             try:
                 self._feed(self.sock.recv(65536))
+                quiet = 0
             except TimeoutError:
-                if self.close_code is not None:
-                    break
+                quiet += 1
+                if self.close_code is not None or quiet >= 4:
+                    break  # closed, or 2 s without a byte: all that was held has arrived
             except OSError:
                 self.eof = True
         self.sock.close()
@@ -650,7 +653,8 @@ def run_stalled(args) -> None:
             "board": f"grid {grid}: {args.normal} reading subscribers (websockets asyncio "
             f"client) + {args.stalled} stalled clients (raw socket, SO_RCVBUF {args.rcvbuf} B, "
             "reads the hello, then nothing)",
-            "posts": f"{args.rate:g} posts/s for {args.seconds:g} s, body {len(LONG_BODY)} "
+            "posts": f"{args.rate:g} posts/s (for --seconds {args.seconds:g} unless the "
+            f"configuration says), body {len(LONG_BODY)} "
             f"characters ({len(LONG_BODY.encode())} B UTF-8)",
             "configurations": f"{args.configs} (CHANNELS_SOCKET_QUEUE:uvicorn ping interval "
             "and timeout, s; 1e9 is effectively unbounded, 200 the default; 0 = no pings)",
@@ -659,12 +663,13 @@ def run_stalled(args) -> None:
     )
     summary = {}
     for config in args.configs.split(","):
-        bound_text, ping = config.split(":")
+        bound_text, ping, *seconds = config.split(":")
         bound = int(float(bound_text))
+        seconds = float(seconds[0]) if seconds else args.seconds
         label = f"queue {bound_text}, pings {'off' if ping == '0' else ping + ' s'}"
         summary[label] = []
         for round_no in range(1, args.rounds + 1):
-            result = stalled_round(args, grid, keys, prepared, bound, ping)
+            result = stalled_round(args, grid, keys, prepared, bound, ping, seconds)
             summary[label].append(result)
             step = max(1, len(result["curve"]) // 10)
             curve = " ".join(
@@ -704,7 +709,7 @@ def run_stalled(args) -> None:
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
-def stalled_round(args, grid, keys, prepared, bound, ping) -> dict:
+def stalled_round(args, grid, keys, prepared, bound, ping, seconds) -> dict:
     server = start_server(args, ping, CHANNELS_SOCKET_QUEUE=str(bound), LOG_LEVEL="INFO")
     clients = None
     stalled: list[StalledClient] = []
@@ -731,7 +736,7 @@ def stalled_round(args, grid, keys, prepared, bound, ping) -> dict:
         posts = failures = 0
         next_sample = begin + 2
         k = 0
-        while time.monotonic() - begin < args.seconds:
+        while time.monotonic() - begin < seconds:
             due = begin + k / args.rate
             if (pause := due - time.monotonic()) > 0:
                 time.sleep(pause)
@@ -748,7 +753,7 @@ def stalled_round(args, grid, keys, prepared, bound, ping) -> dict:
         rss_end = server.rss_bytes()
         curve.append(sample())
         established = len(stalled_ports & set(client_ports(args.port)))
-        half = [point for point in curve if point[0] >= args.seconds / 2]
+        half = [point for point in curve if point[0] >= seconds / 2]
         slope = (
             (half[-1][1] - half[0][1]) / (half[-1][0] - half[0][0]) * 60
             if len(half) > 1 and half[-1][0] > half[0][0]
@@ -757,8 +762,14 @@ def stalled_round(args, grid, keys, prepared, bound, ping) -> dict:
         status = clients.ask("status")[0]
         report = clients.ask("report")[0]
         normal_counts = [len(s) for s in report["seqs"]]
-        for client in stalled:
-            client.read_all(args.read_seconds)
+        threads = [
+            threading.Thread(target=client.read_all, args=(args.read_seconds,))
+            for client in stalled
+        ]  # they all wake up together
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         codes: dict[str, int] = {}
         for client in stalled:
             code = (
@@ -868,10 +879,18 @@ def run_burst(args) -> None:
             + (" (retry every 0.1 s while refused)" if args.reconnect == "at-once" else ""),
             "probe": "one process, GET /api/v1/grids/<id>/posts/ as a member (session "
             "cookie), one request at a time, a new connection each",
+            "handshakes at once": f"SOCKET_HANDSHAKES_MAX {args.handshakes} (one full run "
+            "each; 100000 = no limit)",
         },
     )
     common.raise_fd_limit(args.sockets + 500)
-    server = start_server(args)
+    for handshakes in args.handshakes.split(","):
+        print(f"\n== SOCKET_HANDSHAKES_MAX={handshakes}", flush=True)
+        burst_once(args, prepared, grid, pairs, handshakes)
+
+
+def burst_once(args, prepared, grid, pairs, handshakes) -> None:
+    server = start_server(args, SOCKET_HANDSHAKES_MAX=handshakes)
     clients = Clients(
         args.port, pairs, args.client_procs, 100, record=True, reconnect=args.reconnect
     )
@@ -1069,8 +1088,9 @@ def main() -> None:
     stalled.add_argument("--rounds", type=int, default=3)
     stalled.add_argument(
         "--configs",
-        default="1e9:0,200:0,200:20",
-        help="CHANNELS_SOCKET_QUEUE:ping interval (0 = no pings) per configuration",
+        default="1e9:0:105,200:0:105,200:20:60",
+        help="CHANNELS_SOCKET_QUEUE:ping interval (0 = no pings)[:posting seconds], "
+        "comma-separated configurations",
     )
 
     burst = sub.add_parser("burst", help="1,000 sockets resume after a worker restart")
@@ -1081,6 +1101,11 @@ def main() -> None:
     burst.add_argument("--steady", type=float, default=10, help="seconds between restarts")
     burst.add_argument("--wait", type=float, default=60, help="max seconds for the sockets")
     burst.add_argument("--reconnect", choices=("at-once", "live.js"), default="at-once")
+    burst.add_argument(
+        "--handshakes",
+        default="100000,16",
+        help="SOCKET_HANDSHAKES_MAX per full run, comma-separated (100000: no limit)",
+    )
 
     args = parser.parse_args()
     {"idle": run_idle, "stalled": run_stalled, "burst": run_burst}[args.scenario](args)
