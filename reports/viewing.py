@@ -124,16 +124,30 @@ def report_actions(viewer: User, report: Report) -> list[str]:
 
 
 def decorate(reports: Sequence[Report], *, viewer: User) -> Sequence[Report]:
-    """Mark which reports the viewer follows (one query) and warm the viewer's roles."""
+    """Warm the viewer's roles, then mark which reports they follow (one query), for
+    the reports where it decides a button: open, neither theirs nor theirs to handle or
+    oversee. A unit's queue needs none."""
     if not viewer.is_authenticated or not reports:
         return reports
-    followed = set(
-        ReportFollower.objects.filter(
-            user=viewer, report_id__in=[r.pk for r in reports]
-        ).values_list("report_id", flat=True)
-    )
-    for report in reports:
-        report.viewer_follows = report.pk in followed
     cadre_communities(viewer)
     unit_ids_of(viewer)
+    asked = [
+        r
+        for r in reports
+        if r.is_open
+        and r.reporter_id != viewer.pk
+        and not can_handle(viewer, r)
+        and not oversees(viewer, r)
+    ]
+    followed = (
+        set(
+            ReportFollower.objects.filter(
+                user=viewer, report_id__in=[r.pk for r in asked]
+            ).values_list("report_id", flat=True)
+        )
+        if asked
+        else set()
+    )
+    for report in asked:
+        report.viewer_follows = report.pk in followed
     return reports
