@@ -24,7 +24,6 @@ from channels.sessions import CookieMiddleware  # noqa: E402
 from community.routing import websocket_urlpatterns  # noqa: E402
 from core.metrics import SocketMetrics  # noqa: E402
 from core.websocket import (  # noqa: E402
-    HandshakeGate,
     OriginOrAppTokenValidator,
     SessionTokenAuthMiddleware,
     SocketSessionMiddleware,
@@ -34,17 +33,12 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": SocketMetrics(
-            # At most SOCKET_HANDSHAKES_MAX handshakes at once per worker (core.websocket).
-            HandshakeGate(
-                OriginOrAppTokenValidator(
-                    # channels' AuthMiddlewareStack, with a session middleware that leaves
-                    # each socket's sends alone (core.websocket.SocketSessionMiddleware).
-                    CookieMiddleware(
-                        SocketSessionMiddleware(
-                            AuthMiddleware(
-                                SessionTokenAuthMiddleware(URLRouter(websocket_urlpatterns))
-                            )
-                        )
+            OriginOrAppTokenValidator(
+                # channels' AuthMiddlewareStack, with a session middleware that leaves
+                # each socket's sends alone (core.websocket.SocketSessionMiddleware).
+                CookieMiddleware(
+                    SocketSessionMiddleware(
+                        AuthMiddleware(SessionTokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
                     )
                 )
             )

@@ -186,8 +186,6 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sockets of a worker in their handshake at once; the others wait (core.websocket).
-SOCKET_HANDSHAKES_MAX = env.int("SOCKET_HANDSHAKES_MAX", default=16)
 
 AUTH_USER_MODEL = "residents.User"
 AUTHENTICATION_BACKENDS = [

@@ -46,7 +46,6 @@ from channels.layers import get_channel_layer
 
 from core.event_schema import DeclaredStreamMixin
 from core.events import group_send_on_commit
-from core.websocket import HANDSHAKE_DONE
 
 NOT_LOGGED_IN = 4401
 FORBIDDEN = 4403
@@ -192,14 +191,6 @@ class ReadOnlyStreamConsumer(DeclaredStreamMixin, AsyncJsonWebsocketConsumer):
         await super().close(code=code, reason=reason)
 
     async def websocket_connect(self, message) -> None:
-        try:
-            await self.handshake()
-        finally:
-            done = self.scope.get(HANDSHAKE_DONE)
-            if done is not None:
-                done()  # the next socket may start its handshake (core.websocket)
-
-    async def handshake(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.refuse(NOT_LOGGED_IN)

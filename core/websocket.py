@@ -3,16 +3,8 @@
 Browsers authenticate with the session cookie and always send an Origin,
 which must be one of ours. App clients send the X-Session-Token they got from
 the allauth headless login, as they do for REST; native apps send no Origin.
-
-A worker lets at most SOCKET_HANDSHAKES_MAX sockets (default 16) through their
-handshake at once (`HandshakeGate`): a handshake's database work (session, user,
-authorisation, the seq, a resume's replay) runs on the same thread as every HTTP
-request of the worker, so 1,000 clients reconnecting after a restart would otherwise
-queue thousands of calls ahead of the next REST request (benchmarks/sockets.py, burst).
 """
 
-import asyncio
-import weakref
 from importlib import import_module
 
 from channels.db import database_sync_to_async
@@ -86,44 +78,3 @@ class SocketSessionMiddleware:
             key = scope["cookies"].get(settings.SESSION_COOKIE_NAME)
             scope = dict(scope, session=self.session_store(key))
         return await self.application(scope, receive, send)
-
-
-HANDSHAKE_DONE = "handshake_done"
-DEFAULT_HANDSHAKES_MAX = 16
-
-
-class HandshakeGate:
-    """At most SOCKET_HANDSHAKES_MAX sockets per worker between connecting and the end of
-    their consumer's `websocket_connect` (accepted or refused); the others wait their
-    turn before any database work. The consumer says it is done by calling
-    scope["handshake_done"] (core.consumers); the socket's end releases it too."""
-
-    def __init__(self, application):
-        self.application = application
-        self.gates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per loop
-
-    def gate(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        gate = self.gates.get(loop)
-        if gate is None:
-            limit = getattr(settings, "SOCKET_HANDSHAKES_MAX", DEFAULT_HANDSHAKES_MAX)
-            gate = self.gates[loop] = asyncio.Semaphore(max(1, limit))
-        return gate
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "websocket":
-            return await self.application(scope, receive, send)
-        gate = self.gate()
-        await gate.acquire()
-        held = True
-
-        def done() -> None:
-            nonlocal held
-            if held:
-                held = False
-                gate.release()
-
-        try:
-            return await self.application(dict(scope, **{HANDSHAKE_DONE: done}), receive, send)
-        finally:
-            done()
