@@ -364,17 +364,9 @@ def main() -> None:
     parser.add_argument("--db", default="linli_bench_fanout")
     parser.add_argument("--port", type=int, default=8721)
     parser.add_argument("--wait", type=float, default=20, help="max seconds to wait for stragglers")
-    parser.add_argument(
-        "--db-pool",
-        type=int,
-        default=0,
-        metavar="N",
-        help="serve with Django's psycopg pool of N connections (DATABASE_POOL=on)",
-    )
+    common.add_pool_option(parser)
     args = parser.parse_args()
-    if args.db_pool:
-        common.require_pool()
-        os.environ.update(DATABASE_POOL="on", DATABASE_POOL_MAX=str(args.db_pool))
+    common.use_pool(args.db_pool)
 
     common.check_db_name(args.db)
     soft, hard = common.raise_fd_limit(args.clients + 200)

@@ -348,18 +348,9 @@ def main() -> None:
     parser.add_argument("--deep-pages", type=int, default=50)
     parser.add_argument("--sessions", type=int, default=20, help="members the load rotates over")
     parser.add_argument("--port", type=int, default=8711, help="big-DB server; small uses +1")
-    parser.add_argument(
-        "--db-pool",
-        type=int,
-        default=0,
-        metavar="N",
-        help="serve with Django's psycopg pool of N connections (DATABASE_POOL=on, "
-        "DATABASE_POOL_MAX=N) instead of a new connection per request",
-    )
+    common.add_pool_option(parser)
     args = parser.parse_args()
-    if args.db_pool:
-        common.require_pool()
-        os.environ.update(DATABASE_POOL="on", DATABASE_POOL_MAX=str(args.db_pool))
+    common.use_pool(args.db_pool)
 
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed for the load: apt-get install wrk (Debian package)")
