@@ -43,8 +43,12 @@ AUTHOR = Columns(User, "author", ["id", "display_name"], shared=True)
 BUILDING = Columns(MicroGrid, "building", shared=True)
 NOTICE = Columns(Notice, "notice", shared=True)
 
-_POSTS_SQL = Sql(
-    """
+
+def _posts_sql(post: Columns, author: Columns, building: Columns, notice: Columns) -> Sql:
+    """The posts named by `{wanted}` (id, pinned), newest first, with their author,
+    building and notice, in the given columns: instances (`POST`) or cards (`CARD`)."""
+    return Sql(
+        """
     SELECT {POST}, {AUTHOR}, {BUILDING}, {NOTICE}, wanted.pinned
     FROM ({{wanted}}) wanted
     JOIN {post} p ON p.id = wanted.id
@@ -53,15 +57,18 @@ _POSTS_SQL = Sql(
     LEFT JOIN {notice} notice ON notice.id = p.notice_id
     ORDER BY p.id DESC
 """,
-    POST=POST,
-    AUTHOR=AUTHOR,
-    BUILDING=BUILDING,
-    NOTICE=NOTICE,
-    post=Post,
-    user=User,
-    microgrid=MicroGrid,
-    notice=Notice,
-)
+        POST=post,
+        AUTHOR=author,
+        BUILDING=building,
+        NOTICE=notice,
+        post=Post,
+        user=User,
+        microgrid=MicroGrid,
+        notice=Notice,
+    )
+
+
+_POSTS_SQL = _posts_sql(POST, AUTHOR, BUILDING, NOTICE)
 _VISIBLE_IDS = Sql(
     "SELECT id, 0 AS pinned FROM {post} WHERE id IN ({{ids}}) AND state = %s", post=Post
 )
@@ -293,25 +300,7 @@ CARD_NOTICE = Columns(
     "notice",
     ["title", "category", "pinned_until", "unpinned_at", "withdrawn_at", "superseded_by"],
 )
-_CARDS_SQL = Sql(
-    """
-    SELECT {CARD}, {CARD_AUTHOR}, {CARD_BUILDING}, {CARD_NOTICE}, wanted.pinned
-    FROM ({{wanted}}) wanted
-    JOIN {post} p ON p.id = wanted.id
-    JOIN {user} author ON author.id = p.author_id
-    LEFT JOIN {microgrid} building ON building.id = p.micro_grid_id
-    LEFT JOIN {notice} notice ON notice.id = p.notice_id
-    ORDER BY p.id DESC
-""",
-    CARD=CARD,
-    CARD_AUTHOR=CARD_AUTHOR,
-    CARD_BUILDING=CARD_BUILDING,
-    CARD_NOTICE=CARD_NOTICE,
-    post=Post,
-    user=User,
-    microgrid=MicroGrid,
-    notice=Notice,
-)
+_CARDS_SQL = _posts_sql(CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE)
 # The feed rule of `board.feed_for_grid` (a test holds the two to the same posts):
 # visible posts of the grid, without those of members the viewer muted, newest first.
 # Indexes: post_feed_idx, post_feed_kind_idx.
