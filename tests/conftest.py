@@ -48,7 +48,9 @@ def _no_secret_in_logs(sms_outbox):
         assert not leaked, f"a secret in a log line: {line!r}"
 
 
-FULL_PHONE = re.compile(r"(?<![\d*])(?:\+?86)?1[3-9]\d{9}(?!\d)")
+# A phone number stands on its own: digits inside a longer run of ASCII letters and digits
+# (a photo's random hex file name) are not one; next to Chinese text or punctuation they are.
+FULL_PHONE = re.compile(r"(?<![0-9A-Za-z*])(?:\+?86)?1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 class LogRecorder(logging.Handler):

@@ -202,6 +202,9 @@ def test_the_suite_wide_log_scan_catches_a_leaked_phone_number():
     assert FULL_PHONE.search("SMS to +8613812341234: 验证码是 482913")
     assert FULL_PHONE.search("phone=13812341234")
     assert not FULL_PHONE.search("SMS to 138****1234")
+    assert FULL_PHONE.search("电话13812341234已登记")
+    # A photo's random hex name is no phone number, whatever digits it happens to hold.
+    assert not FULL_PHONE.search("Not Found: /media/r/2840846d4d17486793806ef66f4755b6_t.jpg")
 
 
 # --- security headers
