@@ -150,9 +150,10 @@ COMMENT = Columns(Comment, "c")
 COMMENTER = Columns(User, "author", ["id", "display_name"], shared=True)
 REPLY_TO = Columns(Comment, "reply", ["id", "author"])
 REPLY_TO_AUTHOR = Columns(User, "reply_author", ["id", "display_name"], shared=True)
-_COMMENTS_SQL = Sql(
-    """
-    SELECT {COMMENT}, {COMMENTER}, {REPLY_TO}, {REPLY_TO_AUTHOR}
+# The visible comments of the posts `{posts}` not by members the viewer muted, numbered
+# newest first per post (`latest`, cut by `{latest}`), with their author and the comment
+# and author they reply to: read alone (`comments`) and with a page's decorations.
+_LATEST_COMMENTS = """
     FROM (
         SELECT *, ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY id DESC) AS latest
         FROM {comment}
@@ -163,7 +164,12 @@ _COMMENTS_SQL = Sql(
     LEFT JOIN {comment} reply ON reply.id = c.reply_to_id
     LEFT JOIN {user} reply_author ON reply_author.id = reply.author_id
     {{latest}}
-    ORDER BY c.post_id, c.id
+"""
+_COMMENTS_SQL = Sql(
+    """
+    SELECT {COMMENT}, {COMMENTER}, {REPLY_TO}, {REPLY_TO_AUTHOR}"""
+    + _LATEST_COMMENTS
+    + """    ORDER BY c.post_id, c.id
 """,
     COMMENT=COMMENT,
     COMMENTER=COMMENTER,
@@ -426,17 +432,9 @@ _DECORATIONS_SQL = Sql(
     UNION ALL
     SELECT 1, c.post_id, c.id, c.body, c.author_role, author.display_name,
            reply_author.display_name, c.author_id, c.reply_to_id, reply.id, c.created_at
-    FROM (
-        SELECT *, ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY id DESC) AS latest
-        FROM {comment}
-        WHERE post_id IN ({{posts}}) AND state = %s
-          AND author_id NOT IN (SELECT muted_id FROM {mute} WHERE muter_id = %s)
-    ) c
-    JOIN {user} author ON author.id = c.author_id
-    LEFT JOIN {comment} reply ON reply.id = c.reply_to_id
-    LEFT JOIN {user} reply_author ON reply_author.id = reply.author_id
-    {{latest}}
-    UNION ALL
+"""
+    + _LATEST_COMMENTS
+    + """    UNION ALL
     SELECT 2, post_id, NULL, reaction, NULL, NULL, NULL,
            COUNT(*), SUM(CASE WHEN user_id = %s THEN 1 ELSE 0 END), NULL, NULL
     FROM {postreaction} WHERE post_id IN ({{posts}}) GROUP BY post_id, reaction
