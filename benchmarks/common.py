@@ -127,6 +127,22 @@ def run_helper(script: str, args: list[str], dbname: str) -> dict:
     raise RuntimeError(f"helper printed no result:\n{out[-2000:]}")
 
 
+def members_join(grid, users, buildings) -> None:
+    """Inside a Django helper: `users` join `grid`, spread over its `buildings` and 30
+    units, in one INSERT."""
+    from grids.models import Membership
+
+    Membership.objects.bulk_create(
+        Membership(
+            user=user,
+            grid=grid,
+            micro_grid=buildings[k % len(buildings)],
+            unit=str(100 + k % 30),
+        )
+        for k, user in enumerate(users)
+    )
+
+
 def helper_result(value: dict) -> None:
     print(HELPER_PREFIX + json.dumps(value, ensure_ascii=False), flush=True)
 

@@ -90,7 +90,6 @@ def setup_grid(argv: list[str]) -> None:
     from django.utils.crypto import get_random_string
 
     from grids.models import Community, Grid, MicroGrid
-    from grids.models.places import Membership
     from residents.models import User
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -108,15 +107,7 @@ def setup_grid(argv: list[str]) -> None:
             )
             for k in range(args.clients + 1)
         )
-        Membership.objects.bulk_create(
-            Membership(
-                user=user,
-                grid=grid,
-                micro_grid=buildings[k % len(buildings)],
-                unit=str(100 + k % 30),
-            )
-            for k, user in enumerate(users)
-        )
+        common.members_join(grid, users, buildings)
         poster, subscribers = users[0], users[1:]
         poster.set_password(POSTER_PASSWORD)
         poster.save(update_fields=["password"])

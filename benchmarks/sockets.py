@@ -106,7 +106,6 @@ def setup_community(argv: list[str]) -> None:
     from django.utils.crypto import get_random_string
 
     from grids.models import Community, Grid, MicroGrid
-    from grids.models.places import Membership
     from residents.models import User
 
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -146,15 +145,7 @@ def setup_community(argv: list[str]) -> None:
                 for k in range(args.members + extra)
             )
             base += len(users)
-            Membership.objects.bulk_create(
-                Membership(
-                    user=user,
-                    grid=grid,
-                    micro_grid=buildings[k % len(buildings)],
-                    unit=str(100 + k % 30),
-                )
-                for k, user in enumerate(users)
-            )
+            common.members_join(grid, users, buildings)
             if g == 0:
                 poster, probe, users = users[0], users[1], users[2:]
                 poster.set_password(POSTER_PASSWORD)
