@@ -194,11 +194,12 @@ def cpu_breakdown(grid_id: int, session_key: str, repeat: int = 15) -> dict:
     from rest_framework.renderers import JSONRenderer
     from rest_framework.request import Request
 
+    from core.photos import photo_url_maker
     from grids import permissions
     from grids.api.board import FeedPagination
     from grids.selectors.board import cards_decorate, feed_cards
     from grids.selectors.places import grid_for_reader
-    from grids.serializers.board import card_data, photo_url_maker
+    from grids.serializers.board import card_data
     from residents.models import User
 
     client = Client()

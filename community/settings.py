@@ -128,6 +128,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c lock_timeout={_lock_timeout_ms} -c statement_timeout={_statement_timeout_ms}"
     )
+    # A hot read may ask PostgreSQL to keep its statement parsed and planned on the
+    # connection (grids.selectors.rows.prepared_cursor: a unit's queue, a viewer's roles);
+    # nothing else is prepared, as Django's own cursors bind on the client. Off for a
+    # pooler that cannot carry prepared statements (PgBouncer before 1.21, transactions).
+    if env.bool("DATABASE_PREPARED", default=True):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1  # only when asked
     # Under ASGI a request may run on any thread, so persistent per-thread
     # connections pile up; Django's advice is no reuse, or psycopg's pool.
     if env.bool("DATABASE_POOL", default=False):
@@ -321,7 +327,7 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "core.api.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "core.schema.ApiSchema",

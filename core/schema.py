@@ -1,6 +1,7 @@
 """The schema class of the API (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]); apart from core/api.py,
 which DRF imports while it loads its generics (drf-spectacular's AutoSchema imports them too)."""
 
+import drf_spectacular.authentication
 from drf_spectacular.openapi import AutoSchema
 
 from core.api import DEFAULT_ERRORS
@@ -17,3 +18,9 @@ class ApiSchema(AutoSchema):
                     response, str(code), direction=direction
                 )
         return bodies
+
+
+class SessionScheme(drf_spectacular.authentication.SessionScheme):
+    """The cookie session, as drf-spectacular documents DRF's own (core.api's subclass)."""
+
+    target_class = "core.api.SessionAuthentication"

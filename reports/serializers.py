@@ -7,13 +7,15 @@ viewer may make now (`can`), so a client shows exactly the buttons that will wor
 """
 
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ID_MAX
+from core.api import ID_MAX, moment
+from core.photos import photo_url_maker
 from reports.models import (
     DESCRIPTION_MAX_CHARS,
     NOTE_MAX_CHARS,
@@ -145,6 +147,7 @@ class ReportSerializer(serializers.ModelSerializer):
         tests/reports/test_api.py checks this equals DRF's own rendering
         (`drf_representation`) field for field."""
         unit = report.unit
+        tz, url = self._page_constants
         return {
             "id": report.pk,
             "category": {
@@ -167,23 +170,23 @@ class ReportSerializer(serializers.ModelSerializer):
             "unit": None
             if unit is None
             else {"id": unit.pk, "name": unit.name, "kind": unit.kind, "phone": unit.phone},
-            "accept_due": _moment(report.accept_due),
-            "close_due": _moment(report.close_due),
+            "accept_due": moment(report.accept_due, tz),
+            "close_due": moment(report.close_due, tz),
             "overdue": report.overdue(),
             "escalation": report.escalation,
             "reopen_count": report.reopen_count,
             "followers_count": report.followers_count,
             "result_note": report.result_note,
             "rating": report.rating,
-            "created_at": _moment(report.created_at),
-            "updated_at": _moment(report.updated_at),
-            "closed_at": _moment(report.closed_at),
+            "created_at": moment(report.created_at, tz),
+            "updated_at": moment(report.updated_at, tz),
+            "closed_at": moment(report.closed_at, tz),
             "version": report.version,
             "photos": [
                 {
                     "kind": photo.kind,
-                    "url": photo.url,
-                    "thumb_url": photo.thumb_url,
+                    "url": url(photo.image),
+                    "thumb_url": url(photo.thumb),
                     "width": photo.width,
                     "height": photo.height,
                 }
@@ -195,18 +198,15 @@ class ReportSerializer(serializers.ModelSerializer):
     def drf_representation(self, report: Report) -> dict:
         return super().to_representation(report)
 
+    @cached_property
+    def _page_constants(self) -> tuple:
+        """The time zone and the photo URL maker, looked up once for a page's reports."""
+        return timezone.get_current_timezone(), photo_url_maker()
+
 
 def _decimal(value) -> str | None:
     """As DRF's DecimalField writes a map coordinate (6 places, a string)."""
     return None if value is None else f"{value.quantize(Decimal('0.000001')):f}"
-
-
-def _moment(value) -> str | None:
-    """As DRF's DateTimeField writes it: ISO 8601 in the current time zone."""
-    if value is None:
-        return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class ReportDetailSerializer(ReportSerializer):

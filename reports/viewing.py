@@ -2,16 +2,15 @@
 
 `report_actions` follows `reports.services.states.MOVES` and `reports.permissions`, so a
 button is shown exactly when its service would accept the move. `decorate` reads what a
-page of reports needs about the viewer (which of them they follow, which communities
-they are a cadre of) in two queries, whatever the page's size.
+page of reports needs about the viewer (which of them they follow; their units and the
+communities they are a cadre of) in two queries, whatever the page's size.
 """
 
 from collections.abc import Sequence
 
-from grids.models import Role, RoleGrant
 from grids.permissions import is_admin
 from reports.models import Report, ReportFollower, ReportStep
-from reports.permissions import can_handle, unit_ids_of
+from reports.permissions import cadre_communities, can_handle
 from reports.services import handling, submitting
 from reports.services.states import MOVES
 from residents.models import User
@@ -66,21 +65,6 @@ HANDLER_MOVES = {
 REPORTER_MOVES = {"confirm": A.CONFIRMED, "reopen": A.REOPENED, "withdraw": A.WITHDRAWN}
 
 
-def cadre_communities(user: User) -> set[int]:
-    """Communities the user is a cadre of, read once per request."""
-    if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_report_cadre_of", None)
-    if cached is None:
-        cached = set(
-            RoleGrant.objects.filter(
-                user=user, role=Role.CADRE, revoked_at__isnull=True
-            ).values_list("community_id", flat=True)
-        )
-        user._report_cadre_of = cached
-    return cached
-
-
 def oversees(user: User, report: Report) -> bool:
     """Same answer as permissions.can_oversee, without a query per report."""
     return (
@@ -129,8 +113,7 @@ def decorate(reports: Sequence[Report], *, viewer: User) -> Sequence[Report]:
     oversee. A unit's queue needs none."""
     if not viewer.is_authenticated or not reports:
         return reports
-    cadre_communities(viewer)
-    unit_ids_of(viewer)
+    cadre_communities(viewer)  # with the viewer's units: one query
     asked = [
         r
         for r in reports

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from core.api import ERRORS, NewestFirstCursorPagination, id_parse
 from core.parsers import FormParser, MultiPartParser, ObjectJSONParser
+from core.photos import photo_url_maker
 from grids import permissions
 from grids.errors import OutOfScope
 from grids.events import event_for_viewer, event_message
@@ -27,7 +28,6 @@ from grids.serializers.board import (
     PostUpdateSerializer,
     ReactionSerializer,
     card_data,
-    photo_url_maker,
 )
 from grids.services import moderation, posts
 from residents.models import User

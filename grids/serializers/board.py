@@ -2,14 +2,13 @@
 resume; what differs per viewer (my reactions) is filled from attributes the
 selector sets, never by queries in here."""
 
-import re
 from collections.abc import Callable
-from urllib.parse import urljoin
 
-from django.core.files.storage import FileSystemStorage, default_storage, storages
-from django.utils import timezone
+from django.core.files.storage import default_storage
 from rest_framework import serializers
 
+from core.api import moment
+from core.photos import photo_url_maker
 from grids.models import (
     COMMENT_MAX_CHARS,
     NOTICE_MAX_CHARS,
@@ -24,21 +23,9 @@ from grids.models import (
     Reaction,
 )
 
-_datetime = serializers.DateTimeField()
-
 
 def author_data(user, *, role: str = "", building: str | None = None) -> dict:
     return {"id": user.pk, "display_name": user.display_name, "role": role, "building": building}
-
-
-def _when(value, tz=None) -> str | None:
-    """What DRF's DateTimeField writes (ISO 8601 in the current time zone, Z for UTC),
-    without its per-call machinery for the aware datetimes the database gives: a feed
-    page writes about 80 of these (`tz`: the current time zone, looked up once)."""
-    if value is None or value.utcoffset() is None:
-        return _datetime.to_representation(value) if value is not None else None
-    text = value.astimezone(tz or timezone.get_current_timezone()).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def comment_data(comment: Comment) -> dict:
@@ -53,32 +40,8 @@ def comment_data(comment: Comment) -> dict:
         "author": author_data(comment.author, role=comment.author_role),
         "body": comment.body,
         "reply_to": reply_to,
-        "created_at": _when(comment.created_at),
+        "created_at": moment(comment.created_at),
     }
-
-
-# A storage name made only of plain segments (letters, digits, _ and -, single dots
-# inside), which FileSystemStorage.url would neither quote nor collapse.
-_PLAIN_NAME = re.compile(r"[\w-]+(?:\.[\w-]+)*(?:/[\w-]+(?:\.[\w-]+)*)*", re.ASCII)
-
-
-def photo_url_maker() -> Callable[[str], str]:
-    """`default_storage.url`, or for the local storage a shortcut giving the same text:
-    a feed page asks for about 70 URLs, and each `urljoin` costs more than the rest of
-    its photo. Other storages (a bucket's signed URLs) are always asked."""
-    storage = storages["default"]
-    url = storage.url
-    if type(storage) is not FileSystemStorage:
-        return url
-    base = storage.base_url
-    if not base or not base.endswith("/") or urljoin(base, "a/b.c") != base + "a/b.c":
-        return url
-    plain = _PLAIN_NAME.fullmatch
-
-    def fast(name: str) -> str:
-        return base + name if name and plain(name) else url(name)
-
-    return fast
 
 
 def card_data(card: dict, *, url: Callable[[str], str], now, tz) -> dict:
@@ -101,7 +64,7 @@ def card_data(card: dict, *, url: Callable[[str], str], now, tz) -> dict:
                 "reply_to": None
                 if c["reply_to_id"] is None or c["reply.id"] is None
                 else {"id": c["reply_to_id"], "author_name": c["reply_author.display_name"]},
-                "created_at": _when(c["created_at"], tz),
+                "created_at": moment(c["created_at"], tz),
             }
         )
     notice = None
@@ -115,7 +78,7 @@ def card_data(card: dict, *, url: Callable[[str], str], now, tz) -> dict:
             and card["notice.withdrawn_at"] is None
             and card["notice.superseded_by_id"] is None
             and (until is None or until > now),
-            "pinned_until": _when(until, tz),
+            "pinned_until": moment(until, tz),
             "superseded_by": card["notice.superseded_by_id"],
         }
     return {
@@ -146,8 +109,8 @@ def card_data(card: dict, *, url: Callable[[str], str], now, tz) -> dict:
         "ref": {"type": card["ref_type"], "id": card["ref_id"], "state": card["ref_state"]}
         if card["ref_type"]
         else None,
-        "created_at": _when(card["created_at"], tz),
-        "edited_at": _when(card["edited_at"], tz),
+        "created_at": moment(card["created_at"], tz),
+        "edited_at": moment(card["edited_at"], tz),
     }
 
 
@@ -185,14 +148,14 @@ def post_data(post: Post) -> dict:
             "title": notice.title,
             "category": notice.category,
             "pinned": notice.is_pinned(),
-            "pinned_until": _when(notice.pinned_until),
+            "pinned_until": moment(notice.pinned_until),
             "superseded_by": notice.superseded_by_id,
         },
         "ref": {"type": post.ref_type, "id": post.ref_id, "state": post.ref_state}
         if post.ref_type
         else None,
-        "created_at": _when(post.created_at),
-        "edited_at": _when(post.edited_at),
+        "created_at": moment(post.created_at),
+        "edited_at": moment(post.edited_at),
     }
 
 

@@ -63,6 +63,10 @@ _RELATED = [Report._meta.get_field(name) for name in ("category", "grid", "micro
 _PHOTOS_CACHE = Report._meta.get_field("photos").cache_name
 _NO_PHOTOS = ReportPhoto.objects.none()
 _DEADLINE = models.DateTimeField()
+# The open states written into the statement, as the partial indexes' condition is: a
+# prepared statement's plan for any unit must still see that it may use them.
+_OPEN_STATES = ", ".join(f"'{state}'" for state in Report.OPEN_STATES)
+assert all(state.isidentifier() for state in Report.OPEN_STATES)
 
 
 class QueueCards:
@@ -108,7 +112,7 @@ class QueueCards:
     def __getitem__(self, window: slice) -> list[Report]:
         offset = window.start or 0
         db = reader(Report)
-        params: list = [self.target_id, *Report.OPEN_STATES]
+        params: list = [self.target_id]
         bound = ""
         if self.bound is not None:
             bound = f" AND q.close_due {self.bound[0]} %s"
@@ -119,13 +123,13 @@ class QueueCards:
         params += [window.stop - offset, offset]
         sql = _PAGE.text(db).format(
             scope=_SCOPES[self.scope],
-            states=", ".join(["%s"] * len(Report.OPEN_STATES)),
+            states=_OPEN_STATES,
             bound=bound,
             direction="DESC" if self.descending else "ASC",
         )
         reports = []
         for report, *related, photos in fetch(
-            db, sql, params, [REPORT, CATEGORY, GRID, BUILDING, UNIT]
+            db, sql, params, [REPORT, CATEGORY, GRID, BUILDING, UNIT], prepared=True
         ):
             for field, value in zip(_RELATED, related, strict=True):
                 field.set_cached_value(report, value)

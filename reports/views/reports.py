@@ -290,7 +290,7 @@ def work(request):
     first = selectors.first_unit_of(request.user)
     if first is not None:
         return redirect("reports-unit-queue", first.pk)
-    communities = viewing.cadre_communities(request.user)
+    communities = permissions.cadre_communities(request.user)
     if communities:
         return redirect("reports-community-open", min(communities))
     if any(g.grid_worker_id == request.user.pk for g in grids_managed_by(request.user)):

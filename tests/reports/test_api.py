@@ -4,6 +4,7 @@ at a constant number of queries, and refusals with a message instead of a 500.""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from rest_framework.test import APIClient
 
 from core.models import AccessLog
@@ -189,11 +190,25 @@ def test_a_queue_page_costs_the_same_queries_for_1_or_12_reports(
     for i in range(count):
         assert _send(w, not_duplicate=True, description=f"#{i}", photos=[jpeg()]).status_code == 201
     client = api(w["staff"])
-    # unit staff, cadre roles, the page with its photos (reports.selectors.cards); no
-    # followers: staff are never offered +1 on their own queue
-    with django_assert_num_queries(3):
+    # the viewer's units and cadre roles, the page with its photos
+    # (reports.selectors.cards); no followers: staff are never offered +1 on their own queue
+    with django_assert_num_queries(2):
         page = client.get(f"/api/v1/reports/units/{w['river'].pk}/queue/")
     assert len(page.json()["results"]) == count
+
+
+def test_a_queue_page_and_the_viewers_roles_are_prepared_statements(w):
+    """Planned once per connection, not on every reload of the queue."""
+    assert _send(w, not_duplicate=True).status_code == 201
+    for _ in range(2):
+        assert (
+            api(w["staff"]).get(f"/api/v1/reports/units/{w['river'].pk}/queue/").json()["results"]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("q.unit_id = $1" in s for s in statements), statements
+    assert any("UNION ALL" in s and "reports_unitmember" in s for s in statements), statements
 
 
 @pytest.mark.parametrize(
