@@ -19,6 +19,7 @@ from functools import cache
 from django.conf import settings
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.expressions import Col
 
 
@@ -124,7 +125,17 @@ def prepared_cursor(db: BaseDatabaseWrapper):
     db.validate_thread_sharing()
     with db.wrap_database_errors:
         cursor = _preparing_cursor_class()(db.connection)
-    return db.make_debug_cursor(cursor) if db.queries_logged else db.make_cursor(cursor)
+    return _LoggedCursor(cursor, db) if db.queries_logged else db.make_cursor(cursor)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's debug wrapper (DEBUG, tests' query counts), logging the statement with its
+    values as a client-bound one is logged: a prepared statement's run leaves no text
+    where Django looks for it."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
+            return CursorWrapper.execute(self, sql, params)
 
 
 @cache
