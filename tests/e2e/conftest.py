@@ -106,9 +106,28 @@ class LiveASGIServer:
         return future.result(timeout=120)
 
 
+def _media_files_handler():
+    """Uploaded photos under MEDIA_URL from MEDIA_ROOT (read per request, so a test's
+    own folder), as the proxy or the bucket serves them in production (the project's
+    urls serve media only with DEBUG): so a browser test sees a photo, not a 404."""
+    from django.conf import settings as django_settings
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.views.static import serve
+
+    class MediaFilesHandler(ASGIStaticFilesHandler):
+        def get_base_url(self):
+            return django_settings.MEDIA_URL
+
+        def serve(self, request):
+            return serve(request, self.file_path(request.path), django_settings.MEDIA_ROOT)
+
+    return MediaFilesHandler
+
+
 @pytest.fixture
 def live_asgi(transactional_db, settings) -> Iterator[LiveASGIServer]:
-    """uvicorn serving `community.asgi.application` (+ static files) on 127.0.0.1.
+    """uvicorn serving `community.asgi.application` (+ static and media files) on
+    127.0.0.1.
 
     Each request runs in a thread of its own (Django's ASGI handler), so the database
     is reached from other threads than the test's: hence `transactional_db`, whose
@@ -138,10 +157,14 @@ def live_asgi(transactional_db, settings) -> Iterator[LiveASGIServer]:
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
 
-    # ASGIStaticFilesHandler answers /static/ itself and hands everything else, WebSockets
-    # included, to the project's ProtocolTypeRouter. No lifespan: the router has none.
+    # ASGIStaticFilesHandler answers /static/ itself, the media handler /media/, and they
+    # hand everything else, WebSockets included, to the project's ProtocolTypeRouter. No
+    # lifespan: the router has none.
     config = uvicorn.Config(
-        ASGIStaticFilesHandler(application), lifespan="off", log_level="warning", access_log=False
+        ASGIStaticFilesHandler(_media_files_handler()(application)),
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

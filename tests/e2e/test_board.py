@@ -9,6 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from grids.models import NoticeRead, Post
+from tests.e2e.shown import expect_photo_shown
 from tests.factories import PASSWORD, MembershipFactory, MicroGridFactory, make_cadre
 
 
@@ -66,7 +67,7 @@ def test_a_photo_post_and_a_pinned_notice_arrive_live(
     card = bob_page.locator(f"#post-{post.pk}")
     expect(card).to_contain_text("谁家有多余的口罩？楼下老人需要")
     expect(card).to_contain_text("王阿姨")
-    expect(card.locator(".photos img")).to_have_count(1)
+    expect_photo_shown(card.locator(".photos img"))
     assert bob_page.evaluate("window.stillTheSamePage") is True
 
     # The cadre publishes a notice to this grid from the composer.

@@ -12,6 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from reports.models import Category, HandlingUnit, Report, ReportPhoto
+from tests.e2e.shown import expect_photo_shown
 from tests.factories import PASSWORD, MembershipFactory, MicroGridFactory, UserFactory, make_cadre
 
 LITTER = "river-litter"  # 河道漂浮物
@@ -124,7 +125,7 @@ def test_floating_litter_is_reported_accepted_closed_and_rated_while_everyone_wa
     # The crew's queue shows it without a reload, with its photo; one tap accepts it.
     card = queue.locator(f"#report-{report.pk}")
     expect(card).to_contain_text("河道漂浮物 · 3栋")
-    expect(card.locator("img.report-thumb")).to_have_count(1)
+    expect_photo_shown(card.locator("img.report-thumb"))
     assert crew_page.evaluate("window.stillTheSamePage") is True
     card.locator("form button[type=submit]").click()
     expect(crew_page).to_have_url(re.compile(rf"/reports/units/{river.crew.pk}/$"))
@@ -146,7 +147,7 @@ def test_floating_litter_is_reported_accepted_closed_and_rated_while_everyone_wa
     # The resident's open page says so at once, with what was done, and she rates it.
     expect(resident_page.locator("#report-state")).to_have_text("已办结")
     expect(detail).to_contain_text("漂浮物已打捞干净，河面恢复整洁。")
-    expect(detail.locator(".report-result img")).to_have_count(1)
+    expect_photo_shown(detail.locator(".report-result img"))
     assert resident_page.evaluate("window.stillTheSamePage") is True
     detail.locator('label[for="rate-5"]').click()
     expect(detail.locator("#rate-5")).to_be_checked()
