@@ -22,8 +22,9 @@ from core.consumers import (
 )
 from grids import permissions
 from grids.events import BOARD_STREAM, board_group, event_for_viewer, event_message, skip_event
-from grids.models import Grid, Mute
-from grids.selectors.board import EVENTS_PER_RESUME, events_after
+from grids.models import Grid
+from grids.selectors.board import EVENTS_PER_RESUME, events_after, muted_ids
+from grids.selectors.places import grid_for_reader
 from residents.models import User
 
 MAX_REPLAY = 1000  # events; beyond this a client reloads the feed rather than replaying
@@ -36,17 +37,18 @@ class BoardConsumer(ReadOnlyStreamConsumer):
     async def connect(self) -> None:
         user = self.scope["user"]  # signed in: ReadOnlyStreamConsumer checked
         grid_id = int(self.scope["url_route"]["kwargs"]["grid_id"])
-        grid_seq = await self.authorise(user, grid_id)
-        if grid_seq is None:
+        self.group = board_group(grid_id)  # disconnect() leaves it, whatever happens next
+        # Join first, then read the seq: nothing committed after the read is missed. A
+        # refused socket is in the group only until its close; nothing reaches it
+        # meanwhile (no handler runs during connect, none but disconnect after a close).
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        admitted = await self.admit(user, grid_id)
+        if admitted is None:
             await self.refuse(FORBIDDEN)
             return
+        current, self.muted = admitted
         self.grid_id = grid_id
         self.user_id = user.pk
-        self.group = board_group(grid_id)
-        # Join first, then read the seq: nothing committed after the read is missed.
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        current = await self.current_seq()
-        self.muted = await self.muted_ids(user.pk)
         await self.accept()
         await self.send_json({"type": "hello", "grid": grid_id, "seq": current})
         after = _after_param(self.scope)
@@ -135,8 +137,14 @@ class BoardConsumer(ReadOnlyStreamConsumer):
             await self.close(code=FORBIDDEN)
 
     @database_sync_to_async
-    def authorise(self, user, grid_id: int) -> int | None:
-        return _seq_if_allowed(user, grid_id)
+    def admit(self, user, grid_id: int) -> tuple[int, set[int]] | None:
+        """A socket's start in one trip to the database thread (each trip is a thread hop
+        and a connection check-out: the accept rate under a reconnect burst): the grid's
+        seq if the user may watch its board, and the members they muted."""
+        seq = _seq_if_allowed(user, grid_id)
+        if seq is None:
+            return None
+        return seq, set(muted_ids(user).values_list("muted_id", flat=True))
 
     @database_sync_to_async
     def authorise_again(self) -> int | None:
@@ -148,17 +156,13 @@ class BoardConsumer(ReadOnlyStreamConsumer):
         return Grid.objects.values_list("board_seq", flat=True).get(pk=self.grid_id)
 
     @database_sync_to_async
-    def muted_ids(self, user_id: int) -> set[int]:
-        return set(Mute.objects.filter(muter_id=user_id).values_list("muted_id", flat=True))
-
-    @database_sync_to_async
     def stored_after(self, after: int) -> list[dict]:
         return [event_message(e) for e in events_after(grid_id=self.grid_id, after=after)]
 
 
 def _seq_if_allowed(user: User, grid_id: int) -> int | None:
     """The grid's current seq if the user may watch its board, else None."""
-    grid = Grid.objects.select_related("community").filter(pk=grid_id).first()
+    grid = grid_for_reader(grid_id, user)  # with the user's membership: one query for members
     if grid is None or not permissions.can_view_grid(user, grid):
         return None
     return grid.board_seq

@@ -92,6 +92,32 @@ async def test_anyone_outside_the_grid_is_refused_at_the_handshake(world, who):
     await board.disconnect()
 
 
+async def test_a_refused_socket_leaves_the_boards_group_it_joined(world, monkeypatch):
+    """A socket joins the board's group before it is let in (so nothing committed after
+    its seq is read is missed); refused, it leaves again when it goes."""
+    layer = get_channel_layer()
+    joined, left = [], []
+    add, discard = layer.group_add, layer.group_discard
+
+    async def spy_add(group, channel):
+        joined.append((group, channel))
+        await add(group, channel)
+
+    async def spy_discard(group, channel):
+        left.append((group, channel))
+        await discard(group, channel)
+
+    monkeypatch.setattr(layer, "group_add", spy_add)
+    monkeypatch.setattr(layer, "group_discard", spy_discard)
+    board, connected, code = await open_board(world.grid_a.pk, user=world.outsider)
+    assert await close_code(board, connected, code) == 4403
+    await board.disconnect()
+    group = board_group(world.grid_a.pk)
+    board_joins = [entry for entry in joined if entry[0] == group]
+    assert len(board_joins) == 1
+    assert board_joins[0] in left
+
+
 async def test_grid_staff_are_let_in(world):
     for staff in (world.worker_a, world.cadre_east, world.admin):
         board, connected, _ = await open_board(world.grid_a.pk, user=staff)
