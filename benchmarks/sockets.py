@@ -870,18 +870,14 @@ def run_burst(args) -> None:
             + (" (retry every 0.1 s while refused)" if args.reconnect == "at-once" else ""),
             "probe": "one process, GET /api/v1/grids/<id>/posts/ as a member (session "
             "cookie), one request at a time, a new connection each",
-            "handshakes at once": f"SOCKET_HANDSHAKES_MAX {args.handshakes} (one full run "
-            "each; 100000 = no limit)",
         },
     )
     common.raise_fd_limit(args.sockets + 500)
-    for handshakes in args.handshakes.split(","):
-        print(f"\n== SOCKET_HANDSHAKES_MAX={handshakes}", flush=True)
-        burst_once(args, prepared, grid, pairs, handshakes)
+    burst_once(args, prepared, grid, pairs)
 
 
-def burst_once(args, prepared, grid, pairs, handshakes) -> None:
-    server = start_server(args, SOCKET_HANDSHAKES_MAX=handshakes)
+def burst_once(args, prepared, grid, pairs) -> None:
+    server = start_server(args)
     clients = Clients(
         args.port, pairs, args.client_procs, 100, record=True, reconnect=args.reconnect
     )
@@ -1092,11 +1088,6 @@ def main() -> None:
     burst.add_argument("--steady", type=float, default=10, help="seconds between restarts")
     burst.add_argument("--wait", type=float, default=60, help="max seconds for the sockets")
     burst.add_argument("--reconnect", choices=("at-once", "live.js"), default="at-once")
-    burst.add_argument(
-        "--handshakes",
-        default="100000,16",
-        help="SOCKET_HANDSHAKES_MAX per full run, comma-separated (100000: no limit)",
-    )
 
     args = parser.parse_args()
     {"idle": run_idle, "stalled": run_stalled, "burst": run_burst}[args.scenario](args)
