@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +73,61 @@ def db_drop(name: str) -> None:
     check_db_name(name)
     with admin_connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bulk_load_begin(conn, *, indexed: Sequence[str]) -> list[tuple[str, str]]:
+    """The session of a set-based seed (seed.py, seed_matching.py, seed_reports.py), until
+    `bulk_load_end` with what this returns.
+
+    Per-row foreign-key triggers are off (rows are consistent by construction; CHECK
+    constraints still apply); `bench_r(i, salt)` gives a reproducible number in [0, 1)
+    for a row id; the plain indexes of the `indexed` tables are dropped, to be rebuilt
+    once at the end: their names and definitions are returned."""
+    conn.execute("SET synchronous_commit = off")
+    conn.execute("SET maintenance_work_mem = '1GB'")
+    conn.execute("SET max_parallel_maintenance_workers = 2")
+    conn.execute("SET session_replication_role = replica")
+    conn.execute(
+        """CREATE OR REPLACE FUNCTION bench_r(i bigint, salt bigint) RETURNS float8
+           LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+           $$ SELECT (hashint8extended(i, salt) & 9007199254740991)::float8
+                     / 9007199254740992.0 $$"""
+    )
+    dropped = conn.execute(
+        """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+           FROM pg_index i
+           WHERE i.indrelid = ANY(%s::regclass[])
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+        [list(indexed)],
+    ).fetchall()
+    for name, _ in dropped:
+        conn.execute(f'DROP INDEX "{name}"')
+    return dropped
+
+
+def bulk_load_end(
+    conn, dropped: list[tuple[str, str]], *, sequences: Sequence[str], width: int = 34
+) -> None:
+    """The indexes `bulk_load_begin` dropped, rebuilt; triggers on again; the id sequences
+    of the `sequences` tables moved past their rows; then VACUUM (ANALYZE) and a
+    CHECKPOINT, so the database reads as a long-running one would. `width`: of the
+    step labels printed."""
+    started = time.monotonic()
+    for _, definition in dropped:
+        conn.execute(definition)
+    label = f"rebuild {len(dropped)} indexes"
+    print(f"    {label:<{width}}{'':15} {time.monotonic() - started:6.1f} s", flush=True)
+    conn.execute("SET session_replication_role = DEFAULT")
+    for table in sequences:
+        conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+        )
+    started = time.monotonic()
+    conn.execute("VACUUM (ANALYZE)")
+    conn.execute("CHECKPOINT")
+    label = "vacuum analyze + checkpoint"
+    print(f"    {label:<{width}}{'':15} {time.monotonic() - started:6.1f} s", flush=True)
 
 
 def db_migrate(name: str) -> None:

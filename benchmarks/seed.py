@@ -52,6 +52,19 @@ NOTICE_TEXT = (
     "各位居民：本社区将于本周六上午八点至下午四点进行二次供水水箱清洗消毒，届时停水，请提前储水。"
     "如有困难请联系网格员。"
 )
+SEQUENCES = (  # tables whose id sequence the seed moves past its rows
+    "grids_community",
+    "residents_user",
+    "grids_grid",
+    "grids_microgrid",
+    "grids_membership",
+    "grids_notice",
+    "grids_post",
+    "grids_postphoto",
+    "grids_comment",
+    "grids_postreaction",
+    "grids_mute",
+)
 
 
 @dataclass(frozen=True)
@@ -128,27 +141,7 @@ def _step(conn, label: str, sql: str, params=None) -> None:
 def _seed(dbname: str, s: Scale) -> dict:
     G, U, M, P = s.grids, s.members_per_grid, s.micro_grids_per_grid, s.posts
     with common.connect(dbname) as conn:
-        conn.execute("SET synchronous_commit = off")
-        conn.execute("SET maintenance_work_mem = '1GB'")
-        conn.execute("SET max_parallel_maintenance_workers = 2")
-        # Rows are consistent by construction: skip per-row FK triggers.
-        conn.execute("SET session_replication_role = replica")
-        conn.execute(
-            """CREATE OR REPLACE FUNCTION bench_r(i bigint, salt bigint) RETURNS float8
-               LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-               $$ SELECT (hashint8extended(i, salt) & 9007199254740991)::float8
-                         / 9007199254740992.0 $$"""
-        )
-        # Plain indexes are rebuilt once at the end, not maintained row by row.
-        dropped = conn.execute(
-            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-               FROM pg_index i
-               WHERE i.indrelid = ANY(%s::regclass[])
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
-            [list(BULK_TABLES)],
-        ).fetchall()
-        for name, _ in dropped:
-            conn.execute(f'DROP INDEX "{name}"')
+        dropped = common.bulk_load_begin(conn, indexed=BULK_TABLES)
 
         _step(
             conn,
@@ -285,39 +278,7 @@ def _seed(dbname: str, s: Scale) -> dict:
             """INSERT INTO grids_mute (muter_id, muted_id, created_at)
                SELECT u, u + 1, now() FROM generate_series(1, 10) u""",
         )
-        started = time.monotonic()
-        for _, definition in dropped:
-            conn.execute(definition)
-        print(
-            f"    {'rebuild ' + str(len(dropped)) + ' indexes':<34}{'':15} "
-            f"{time.monotonic() - started:6.1f} s",
-            flush=True,
-        )
-        conn.execute("SET session_replication_role = DEFAULT")
-        for table in (
-            "grids_community",
-            "residents_user",
-            "grids_grid",
-            "grids_microgrid",
-            "grids_membership",
-            "grids_notice",
-            "grids_post",
-            "grids_postphoto",
-            "grids_comment",
-            "grids_postreaction",
-            "grids_mute",
-        ):
-            conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-            )
-        started = time.monotonic()
-        conn.execute("VACUUM (ANALYZE)")
-        conn.execute("CHECKPOINT")
-        print(
-            f"    {'vacuum analyze + checkpoint':<34}{'':15} {time.monotonic() - started:6.1f} s",
-            flush=True,
-        )
+        common.bulk_load_end(conn, dropped, sequences=SEQUENCES)
         return counts(conn)
 
 

@@ -67,6 +67,16 @@ FILLERS = {
     "date": "current_date",
     "jsonb": "'{}'::jsonb",
 }
+SEQUENCES = (  # tables whose id sequence the seed moves past its rows
+    "grids_community",
+    "residents_user",
+    "grids_grid",
+    "grids_microgrid",
+    "grids_membership",
+    "grids_mute",
+    "mutualaid_need",
+    "mutualaid_offer",
+)
 
 
 @dataclass(frozen=True)
@@ -165,28 +175,7 @@ def _insert(conn, label: str, table: str, columns: str, select: str, params=None
 def _seed(dbname: str, s: Scale) -> dict:
     G, U, M, USERS = s.grids, s.members_per_grid, s.micro_grids_per_grid, s.users
     with common.connect(dbname) as conn:
-        conn.execute("SET synchronous_commit = off")
-        conn.execute("SET maintenance_work_mem = '1GB'")
-        conn.execute("SET max_parallel_maintenance_workers = 2")
-        # Rows are consistent by construction: skip per-row FK triggers. CHECK
-        # constraints still apply, so every row passes the models' constraints.
-        conn.execute("SET session_replication_role = replica")
-        conn.execute(
-            """CREATE OR REPLACE FUNCTION bench_r(i bigint, salt bigint) RETURNS float8
-               LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-               $$ SELECT (hashint8extended(i, salt) & 9007199254740991)::float8
-                         / 9007199254740992.0 $$"""
-        )
-        # Plain indexes are rebuilt once at the end, not maintained row by row.
-        dropped = conn.execute(
-            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-               FROM pg_index i
-               WHERE i.indrelid = ANY(%s::regclass[])
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
-            [list(BULK_TABLES)],
-        ).fetchall()
-        for name, _ in dropped:
-            conn.execute(f'DROP INDEX "{name}"')
+        dropped = common.bulk_load_begin(conn, indexed=BULK_TABLES)
 
         _insert(
             conn,
@@ -331,36 +320,7 @@ def _seed(dbname: str, s: Scale) -> dict:
                           AND n.id = 1 + floor({s.open_needs} * bench_r(i, 71))::int""",
             [TEXT],
         )
-        started = time.monotonic()
-        for _, definition in dropped:
-            conn.execute(definition)
-        print(
-            f"    {'rebuild ' + str(len(dropped)) + ' indexes':<30}{'':15} "
-            f"{time.monotonic() - started:6.1f} s",
-            flush=True,
-        )
-        conn.execute("SET session_replication_role = DEFAULT")
-        for table in (
-            "grids_community",
-            "residents_user",
-            "grids_grid",
-            "grids_microgrid",
-            "grids_membership",
-            "grids_mute",
-            "mutualaid_need",
-            "mutualaid_offer",
-        ):
-            conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-            )
-        started = time.monotonic()
-        conn.execute("VACUUM (ANALYZE)")
-        conn.execute("CHECKPOINT")
-        print(
-            f"    {'vacuum analyze + checkpoint':<30}{'':15} {time.monotonic() - started:6.1f} s",
-            flush=True,
-        )
+        common.bulk_load_end(conn, dropped, sequences=SEQUENCES, width=30)
         return counts(conn)
 
 

@@ -66,6 +66,20 @@ CATEGORY_WEIGHTS = {
 UNITS = (("物业服务中心", "property"), ("河道保洁队", "river"), ("城管中队", "urban"))
 UNITS += (("街道办", "street_office"),)
 BULK_TABLES = ("residents_user", "grids_membership", "reports_report", "reports_reportphoto")
+SEQUENCES = (  # tables whose id sequence the seed moves past its rows
+    "grids_community",
+    "residents_user",
+    "grids_grid",
+    "grids_microgrid",
+    "grids_membership",
+    "reports_handlingunit",
+    "reports_handlingunit_communities",
+    "reports_unitmember",
+    "reports_routingrule",
+    "reports_report",
+    "reports_reportphoto",
+    "reports_reportstat",
+)
 TEXT = (
     "三号楼东侧的河道里漂着很多塑料袋和泡沫箱，天热了有味道，麻烦尽快打捞。小区北门外人行道上"
     "停了好几辆车，轮椅和婴儿车过不去。五单元电梯从昨天晚上开始停在六楼不动，老人下不了楼。"
@@ -175,24 +189,7 @@ def _seed(dbname: str, s: Scale, anchor) -> dict:
     C, G, U, R, K = s.communities, s.grids, s.residents_per_grid, s.reports, len(UNITS)
     step_seconds = s.days * 86400 / R
     with common.connect(dbname) as conn:
-        conn.execute("SET synchronous_commit = off")
-        conn.execute("SET maintenance_work_mem = '512MB'")
-        conn.execute("SET session_replication_role = replica")
-        conn.execute(
-            """CREATE OR REPLACE FUNCTION bench_r(i bigint, salt bigint) RETURNS float8
-               LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-               $$ SELECT (hashint8extended(i, salt) & 9007199254740991)::float8
-                         / 9007199254740992.0 $$"""
-        )
-        dropped = conn.execute(
-            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-               FROM pg_index i
-               WHERE i.indrelid = ANY(%s::regclass[])
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
-            [list(BULK_TABLES)],
-        ).fetchall()
-        for name, _ in dropped:
-            conn.execute(f'DROP INDEX "{name}"')
+        dropped = common.bulk_load_begin(conn, indexed=BULK_TABLES)
         pick, kind, category_values = _category_sql(conn)
         step = seed._step
         step(
@@ -378,41 +375,8 @@ def _seed(dbname: str, s: Scale, anchor) -> dict:
                       'reports/' || community_id || '/' || id || '.thumb.jpg', 1280, 960, id
                FROM reports_report WHERE bench_r(id, 15) < 0.6 ORDER BY id""",
         )
-        started = time.monotonic()
-        for _, definition in dropped:
-            conn.execute(definition)
-        print(
-            f"    {'rebuild ' + str(len(dropped)) + ' indexes':<34}{'':15} "
-            f"{time.monotonic() - started:6.1f} s",
-            flush=True,
-        )
         _stats(conn)
-        conn.execute("SET session_replication_role = DEFAULT")
-        for table in (
-            "grids_community",
-            "residents_user",
-            "grids_grid",
-            "grids_microgrid",
-            "grids_membership",
-            "reports_handlingunit",
-            "reports_handlingunit_communities",
-            "reports_unitmember",
-            "reports_routingrule",
-            "reports_report",
-            "reports_reportphoto",
-            "reports_reportstat",
-        ):
-            conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-            )
-        started = time.monotonic()
-        conn.execute("VACUUM (ANALYZE)")
-        conn.execute("CHECKPOINT")
-        print(
-            f"    {'vacuum analyze + checkpoint':<34}{'':15} {time.monotonic() - started:6.1f} s",
-            flush=True,
-        )
+        common.bulk_load_end(conn, dropped, sequences=SEQUENCES)
         return counts(conn)
 
 
