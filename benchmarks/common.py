@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +73,61 @@ def db_drop(name: str) -> None:
     check_db_name(name)
     with admin_connect() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seeded(dbname: str, meta_key: str = "seed") -> dict | None:
+    """What a finished seed recorded in `dbname` under `meta_key`, or None (missing,
+    unfinished, another benchmark's)."""
+    if not db_exists(dbname):
+        return None
+    with connect(dbname) as conn:
+        if not conn.execute("SELECT to_regclass('bench_meta') IS NOT NULL").fetchone()[0]:
+            return None
+        row = conn.execute("SELECT value FROM bench_meta WHERE key = %s", [meta_key]).fetchone()
+        return row[0] if row else None
+
+
+def seed_once(
+    dbname: str,
+    key: dict,
+    seed: Callable[[], tuple[dict, dict]],
+    *,
+    reseed: bool,
+    meta_key: str = "seed",
+) -> dict:
+    """Seed `dbname` (drop, create, migrate, then `seed()`: its row counts and anything
+    else to record) unless it already holds a seed of this `key`, or `reseed`. Returns
+    the record: key as "scale", "counts", "seconds", "seeded_at" and the rest."""
+    check_db_name(dbname)
+    found = seeded(dbname, meta_key)
+    if found and not reseed and found.get("scale") == key:
+        print(f"  {dbname}: already seeded ({found['seeded_at']}, took {found['seconds']} s)")
+        try:
+            db_migrate(dbname)  # the app's schema may have moved on since
+            return found
+        except subprocess.CalledProcessError:
+            print(f"  {dbname}: the app's migrations no longer apply to it; seeding again")
+    elif found and not reseed:
+        print(f"  {dbname}: seeded with other parameters; seeding again")
+    db_drop(dbname)
+    db_create(dbname)
+    started = time.monotonic()
+    print(f"  {dbname}: migrate …", flush=True)
+    db_migrate(dbname)
+    counts, extra = seed()
+    seconds = round(time.monotonic() - started, 1)
+    value = {
+        "scale": key,
+        "counts": counts,
+        "seconds": seconds,
+        **extra,
+        "seeded_at": time.strftime("%Y-%m-%d %H:%M"),
+    }
+    with connect(dbname) as conn:
+        conn.execute("CREATE TABLE bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)")
+        conn.execute("INSERT INTO bench_meta VALUES (%s, %s)", [meta_key, json.dumps(value)])
+    print(f"  {dbname}: seeded in {seconds} s", flush=True)
+    return value
 
 
 def bulk_load_begin(conn, *, indexed: Sequence[str]) -> list[tuple[str, str]]:

@@ -22,8 +22,6 @@ Shape (ids are explicit, so formulas stay simple):
 
 from __future__ import annotations
 
-import json
-import subprocess
 import time
 from dataclasses import asdict, dataclass
 
@@ -87,48 +85,12 @@ class Scale:
         return {"version": SEED_VERSION, **asdict(self)}
 
 
-def stored_scale(dbname: str) -> dict | None:
-    """The parameters a finished seed recorded, or None (missing, unfinished, foreign)."""
-    if not common.db_exists(dbname):
-        return None
-    with common.connect(dbname) as conn:
-        exists = conn.execute("SELECT to_regclass('bench_meta') IS NOT NULL").fetchone()[0]
-        if not exists:
-            return None
-        row = conn.execute("SELECT value FROM bench_meta WHERE key = 'seed'").fetchone()
-        return row[0] if row else None
-
-
 def ensure(dbname: str, scale: Scale, *, reseed: bool) -> dict:
     """Seed `dbname` unless it already holds this exact scale. Returns its row counts."""
-    stored = stored_scale(dbname)
-    if stored and not reseed and stored.get("scale") == scale.key():
-        print(f"  {dbname}: already seeded ({stored['seeded_at']}, took {stored['seconds']} s)")
-        try:
-            common.db_migrate(dbname)  # the app's schema may have moved on since
-            return stored["counts"]
-        except subprocess.CalledProcessError:
-            print(f"  {dbname}: the app's migrations no longer apply to it; seeding again")
-    if stored and not reseed:
-        print(f"  {dbname}: seeded with other parameters; seeding again")
-    common.db_drop(dbname)
-    common.db_create(dbname)
-    started = time.monotonic()
-    print(f"  {dbname}: migrate …", flush=True)
-    common.db_migrate(dbname)
-    counts = _seed(dbname, scale)
-    seconds = round(time.monotonic() - started, 1)
-    with common.connect(dbname) as conn:
-        conn.execute("CREATE TABLE bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)")
-        value = {
-            "scale": scale.key(),
-            "counts": counts,
-            "seconds": seconds,
-            "seeded_at": time.strftime("%Y-%m-%d %H:%M"),
-        }
-        conn.execute("INSERT INTO bench_meta VALUES ('seed', %s)", [json.dumps(value)])
-    print(f"  {dbname}: seeded in {seconds} s", flush=True)
-    return counts
+    record = common.seed_once(
+        dbname, scale.key(), lambda: (_seed(dbname, scale), {}), reseed=reseed
+    )
+    return record["counts"]
 
 
 def _step(conn, label: str, sql: str, params=None) -> None:

@@ -32,7 +32,6 @@ Shape:
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass
 
@@ -104,48 +103,12 @@ class Scale:
         return {"version": SEED_VERSION, **asdict(self)}
 
 
-def stored(dbname: str) -> dict | None:
-    """What a finished seed recorded, or None (missing, unfinished, another benchmark's)."""
-    if not common.db_exists(dbname):
-        return None
-    with common.connect(dbname) as conn:
-        if not conn.execute("SELECT to_regclass('bench_meta') IS NOT NULL").fetchone()[0]:
-            return None
-        row = conn.execute("SELECT value FROM bench_meta WHERE key = %s", [META_KEY]).fetchone()
-        return row[0] if row else None
-
-
 def ensure(dbname: str, scale: Scale, *, reseed: bool) -> dict:
     """Seed `dbname` unless it already holds this exact scale. Returns its row counts."""
-    common.check_db_name(dbname)
-    found = stored(dbname)
-    if found and not reseed and found.get("scale") == scale.key():
-        print(f"  {dbname}: already seeded ({found['seeded_at']}, took {found['seconds']} s)")
-        try:
-            common.db_migrate(dbname)  # the app's schema may have moved on since
-            return found["counts"]
-        except Exception as exc:  # a migration that no longer applies: seed again
-            print(f"  {dbname}: the app's migrations no longer apply ({exc}); seeding again")
-    elif found and not reseed:
-        print(f"  {dbname}: seeded with other parameters; seeding again")
-    common.db_drop(dbname)
-    common.db_create(dbname)
-    started = time.monotonic()
-    print(f"  {dbname}: migrate …", flush=True)
-    common.db_migrate(dbname)
-    counts = _seed(dbname, scale)
-    seconds = round(time.monotonic() - started, 1)
-    with common.connect(dbname) as conn:
-        conn.execute("CREATE TABLE bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)")
-        value = {
-            "scale": scale.key(),
-            "counts": counts,
-            "seconds": seconds,
-            "seeded_at": time.strftime("%Y-%m-%d %H:%M"),
-        }
-        conn.execute("INSERT INTO bench_meta VALUES (%s, %s)", [META_KEY, json.dumps(value)])
-    print(f"  {dbname}: seeded in {seconds} s", flush=True)
-    return counts
+    record = common.seed_once(
+        dbname, scale.key(), lambda: (_seed(dbname, scale), {}), reseed=reseed, meta_key=META_KEY
+    )
+    return record["counts"]
 
 
 def _insert(conn, label: str, table: str, columns: str, select: str, params=None) -> None:

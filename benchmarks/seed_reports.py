@@ -36,9 +36,6 @@ Shape (ids are explicit, so formulas stay simple):
 
 from __future__ import annotations
 
-import json
-import subprocess
-import time
 from dataclasses import asdict, dataclass
 
 from benchmarks import common, seed
@@ -123,37 +120,13 @@ def unit_id(community: int, kind: str) -> int:
 
 def ensure(dbname: str, scale: Scale, *, reseed: bool) -> dict:
     """Seed `dbname` unless it already holds this exact scale. Returns what it holds."""
-    stored = seed.stored_scale(dbname)
-    if stored and not reseed and stored.get("scale") == scale.key():
-        print(f"  {dbname}: already seeded ({stored['seeded_at']}, took {stored['seconds']} s)")
-        try:
-            common.db_migrate(dbname)
-            return stored
-        except subprocess.CalledProcessError:
-            print(f"  {dbname}: the app's migrations no longer apply to it; seeding again")
-    elif stored and not reseed:
-        print(f"  {dbname}: seeded with other parameters; seeding again")
-    common.db_drop(dbname)
-    common.db_create(dbname)
-    started = time.monotonic()
-    print(f"  {dbname}: migrate …", flush=True)
-    common.db_migrate(dbname)
-    with common.connect(dbname) as conn:
-        anchor = conn.execute("SELECT date_trunc('second', now())").fetchone()[0]
-    found = _seed(dbname, scale, anchor)
-    seconds = round(time.monotonic() - started, 1)
-    value = {
-        "scale": scale.key(),
-        "counts": found,
-        "seconds": seconds,
-        "anchor": anchor.isoformat(),
-        "seeded_at": time.strftime("%Y-%m-%d %H:%M"),
-    }
-    with common.connect(dbname) as conn:
-        conn.execute("CREATE TABLE bench_meta (key text PRIMARY KEY, value jsonb NOT NULL)")
-        conn.execute("INSERT INTO bench_meta VALUES ('seed', %s)", [json.dumps(value)])
-    print(f"  {dbname}: seeded in {seconds} s", flush=True)
-    return value
+
+    def run() -> tuple[dict, dict]:
+        with common.connect(dbname) as conn:
+            anchor = conn.execute("SELECT date_trunc('second', now())").fetchone()[0]
+        return _seed(dbname, scale, anchor), {"anchor": anchor.isoformat()}
+
+    return common.seed_once(dbname, scale.key(), run, reseed=reseed)
 
 
 def _category_sql(conn) -> tuple[str, str, str]:
