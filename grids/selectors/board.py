@@ -163,9 +163,9 @@ _REACTION_BUTTONS = [(r.value, r.label, REACTION_NAMES[r.value]) for r in Reacti
 def posts_decorate(
     posts: Sequence[Post], *, viewer: User | None, comments_limit: int | None = COMMENTS_INLINE
 ) -> Sequence[Post]:
-    """Attach photos, the latest visible comments (all with `comments_limit=None`) without
-    those of members the viewer muted, reaction counts and the viewer's reactions: three
-    queries for any number of posts, and a page's size bounded however busy one post's
+    """Attach photos, the latest visible comments (all with `comments_limit=None`, none
+    and no query with 0) without those of members the viewer muted, reaction counts and
+    the viewer's reactions: three queries for any number of posts, and a page's size bounded however busy one post's
     thread is. Indexes: postphoto_unique_position, comment_post_idx,
     postreaction_once_per_kind."""
     ids = [p.pk for p in posts]
@@ -176,7 +176,8 @@ def posts_decorate(
     mine: dict[int, set[str]] = {}
     if ids:
         photos = cards.photos(ids)
-        comments = cards.comments(ids, viewer_id=viewer_id, limit=comments_limit)
+        if comments_limit != 0:
+            comments = cards.comments(ids, viewer_id=viewer_id, limit=comments_limit)
         counts, mine = cards.reactions(ids, viewer_id=viewer_id)
     for post in posts:
         post.photo_list = photos.get(post.pk, [])
@@ -194,9 +195,7 @@ def post_for_payload(post_id: int) -> Post:
     """A post as its live event carries it: the feed's shape without comments, which
     travel as events of their own (so taking one down leaves no copy in the log)."""
     post = Post.objects.select_related("author", "micro_grid", "notice").get(pk=post_id)
-    posts_decorate([post], viewer=None)
-    post.comment_list = []
-    return post
+    return posts_decorate([post], viewer=None, comments_limit=0)[0]
 
 
 def events_after(*, grid_id: int, after: int, limit: int = EVENTS_PER_RESUME) -> list[BoardEvent]:

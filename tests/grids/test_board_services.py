@@ -80,6 +80,16 @@ def test_a_member_posts_on_their_grid_and_the_board_hears_it_after_commit(
     assert len(callbacks) == 1
 
 
+def test_a_posts_live_event_reads_no_comments(world, django_assert_num_queries):
+    """Comments travel as events of their own: the post's event carries none, and reading
+    it asks only for the post, its photos and its reaction counts."""
+    post = posts.post_create(actor=world.resident_a, grid=world.grid_a, body="明早停水")
+    posts.comment_create(actor=world.resident_a2, post_id=post.pk, body="收到")
+    with django_assert_num_queries(3):
+        payload = posts.post_payload(post.pk)
+    assert payload["post"]["comments"] == [] and payload["post"]["body"] == "明早停水"
+
+
 def test_a_resident_of_another_grid_cannot_post_there(world):
     with pytest.raises(OutOfScope):
         posts.post_create(actor=world.resident_b, grid=world.grid_a, body="hello")
