@@ -165,9 +165,9 @@ def posts_decorate(
 ) -> Sequence[Post]:
     """Attach photos, the latest visible comments (all with `comments_limit=None`, none
     and no query with 0) without those of members the viewer muted, reaction counts and
-    the viewer's reactions: three queries for any number of posts, and a page's size bounded however busy one post's
-    thread is. Indexes: postphoto_unique_position, comment_post_idx,
-    postreaction_once_per_kind."""
+    the viewer's reactions: three queries for any number of posts, and a page's size
+    bounded however busy one post's thread is. Indexes: postphoto_unique_position,
+    comment_post_idx, postreaction_once_per_kind."""
     ids = [p.pk for p in posts]
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     photos: dict[int, list[PostPhoto]] = {}

@@ -28,7 +28,15 @@ from grids.models import (
     PostPhoto,
     PostReaction,
 )
-from grids.selectors.rows import Columns, Sql, fast_timestamps, fetch, reader
+from grids.selectors.rows import (
+    Columns,
+    Sql,
+    fast_timestamps,
+    fetch,
+    literal,
+    prepared_cursor,
+    reader,
+)
 from residents.models import User
 
 
@@ -67,15 +75,19 @@ def _posts_sql(post: Columns, author: Columns, building: Columns, notice: Column
 
 
 _POSTS_SQL = _posts_sql(POST, AUTHOR, BUILDING, NOTICE)
+# Visible posts only, written as the feed indexes' condition is (see `literal`).
+_VISIBLE = literal(ContentState.VISIBLE)
 _VISIBLE_IDS = Sql(
-    "SELECT id, 0 AS pinned FROM {post} WHERE id IN ({{ids}}) AND state = %s", post=Post
+    "SELECT id, 0 AS pinned FROM {post} WHERE id IN ({{ids}}) AND state = {visible}",
+    post=Post,
+    visible=_VISIBLE,
 )
 # Index: post_feed_kind_idx.
 _PINNED_IDS = Sql(
     """
     SELECT id, 1 AS pinned FROM (
         SELECT p.id FROM {post} p JOIN {notice} notice ON notice.id = p.notice_id
-        WHERE p.grid_id = %s AND p.kind = %s AND p.state = %s
+        WHERE p.grid_id = %s AND p.kind = %s AND p.state = {visible}
           AND notice.unpinned_at IS NULL AND notice.withdrawn_at IS NULL
           AND notice.superseded_by_id IS NULL
           AND (notice.pinned_until IS NULL OR notice.pinned_until > %s)
@@ -84,6 +96,7 @@ _PINNED_IDS = Sql(
 """,
     post=Post,
     notice=Notice,
+    visible=_VISIBLE,
 )
 
 
@@ -101,11 +114,11 @@ def posts(
     wanted, params = [], []
     if ids:
         wanted.append(_VISIBLE_IDS.text(db).format(ids=_in(ids)))
-        params += [*ids, ContentState.VISIBLE]
+        params += ids
     if pinned_in is not None:
         wanted.append(_PINNED_IDS.text(db))
         now = db.ops.adapt_datetimefield_value(now)  # as the backend stores dates
-        params += [pinned_in, PostKind.NOTICE, ContentState.VISIBLE, now, pinned_limit]
+        params += [pinned_in, PostKind.NOTICE, now, pinned_limit]
     page: list[Post] = []
     pinned: list[Post] = []
     if not wanted:
@@ -155,7 +168,7 @@ _LATEST_COMMENTS = """
     FROM (
         SELECT *, ROW_NUMBER() OVER (PARTITION BY post_id ORDER BY id DESC) AS latest
         FROM {comment}
-        WHERE post_id IN ({{posts}}) AND state = %s
+        WHERE post_id {{in_posts}} AND state = {visible}
           AND author_id NOT IN (SELECT muted_id FROM {mute} WHERE muter_id = %s)
     ) c
     JOIN {user} author ON author.id = c.author_id
@@ -176,6 +189,7 @@ _COMMENTS_SQL = Sql(
     comment=Comment,
     mute=Mute,
     user=User,
+    visible=_VISIBLE,
 )
 
 
@@ -184,12 +198,12 @@ def comments(
 ) -> dict[int, list[Comment]]:
     """Visible comments, oldest first; the latest `limit` of each post (all with None)
     and none by members the viewer muted. Index: comment_post_idx."""
-    params = [*post_ids, ContentState.VISIBLE, viewer_id]
+    params = [*post_ids, viewer_id]
     latest = ""
     if limit is not None:
         latest, params = "WHERE c.latest <= %s", [*params, limit]
     db = reader(Comment)
-    sql = _COMMENTS_SQL.text(db).format(posts=_in(post_ids), latest=latest)
+    sql = _COMMENTS_SQL.text(db).format(in_posts=f"IN ({_in(post_ids)})", latest=latest)
     found: dict[int, list[Comment]] = defaultdict(list)
     for comment, author, reply_to, reply_author in fetch(
         db, sql, params, [COMMENT, COMMENTER, REPLY_TO, REPLY_TO_AUTHOR]
@@ -238,10 +252,13 @@ def reactions(
 # a slice as it would ask a queryset, and gets the posts themselves.
 
 
-def _dict_rows(db, sql: str, params: Sequence, columns: Sequence[Columns], extra=()) -> list[dict]:
+def _dict_rows(
+    db, sql: str, params: Sequence, columns: Sequence[Columns], extra=(), *, prepared=False
+) -> list[dict]:
     """Rows as dicts: the first `columns` keyed by attname, the others by `alias.attname`,
-    then `extra` names for any further values; values through the ORM's converters."""
-    with db.cursor() as cursor:
+    then `extra` names for any further values; values through the ORM's converters.
+    `prepared`: see `prepared_cursor`."""
+    with prepared_cursor(db) if prepared else db.cursor() as cursor:
         fast_timestamps(db, cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -299,13 +316,14 @@ _PAGE_IDS = Sql(
     """
     SELECT id, 0 AS pinned FROM (
         SELECT p.id FROM {post} p
-        WHERE p.grid_id = %s AND p.state = %s{{filters}}
+        WHERE p.grid_id = %s AND p.state = {visible}{{filters}}
           AND p.author_id NOT IN (SELECT muted_id FROM {mute} WHERE muter_id = %s)
         ORDER BY p.id {{direction}} LIMIT %s OFFSET %s
     ) page_ids
 """,
     post=Post,
     mute=Mute,
+    visible=_VISIBLE,
 )
 
 
@@ -351,7 +369,7 @@ class FeedCards:
 
     def _page_ids(self, db, offset: int, limit: int) -> tuple[str, list]:
         quote = db.ops.quote_name
-        filters, params = [], [self.grid_id, ContentState.VISIBLE]
+        filters, params = [], [self.grid_id]
         for name, value in self.where:
             if value is None or (name in ("kind", "q") and not value):
                 continue
@@ -385,10 +403,15 @@ class FeedCards:
         if self.pinned_at is not None:
             wanted.append(_PINNED_IDS.text(db))
             now = db.ops.adapt_datetimefield_value(self.pinned_at)
-            params += [self.grid_id, PostKind.NOTICE, ContentState.VISIBLE, now, 10]
+            params += [self.grid_id, PostKind.NOTICE, now, 10]
         sql = _CARDS_SQL.text(db).format(wanted=" UNION ALL ".join(wanted))
         rows = _dict_rows(
-            db, sql, params, [CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE], ["pinned"]
+            db,
+            sql,
+            params,
+            [CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE],
+            ["pinned"],
+            prepared=True,
         )
         page = [row for row in rows if not row["pinned"]]
         self.pinned[:] = [row for row in rows if row["pinned"]]
@@ -400,7 +423,7 @@ def pinned_cards(grid_id: int, *, now: datetime) -> list[dict]:
     db = reader(Post)
     sql = _CARDS_SQL.text(db).format(wanted=_PINNED_IDS.text(db))
     now = db.ops.adapt_datetimefield_value(now)
-    params = [grid_id, PostKind.NOTICE, ContentState.VISIBLE, now, 10]
+    params = [grid_id, PostKind.NOTICE, now, 10]
     return _dict_rows(db, sql, params, [CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE], ["pinned"])
 
 
@@ -413,7 +436,7 @@ _DECORATIONS_SQL = Sql(
     """
     SELECT 0, photo.post_id, photo.position, photo.image, photo.thumb, NULL, NULL,
            photo.width, photo.height, NULL, NULL
-    FROM {postphoto} photo WHERE photo.post_id IN ({{posts}})
+    FROM {postphoto} photo WHERE photo.post_id {{in_posts}}
     UNION ALL
     SELECT 1, c.post_id, c.id, c.body, c.author_role, author.display_name,
            reply_author.display_name, c.author_id, c.reply_to_id, reply.id, c.created_at
@@ -422,13 +445,14 @@ _DECORATIONS_SQL = Sql(
     + """    UNION ALL
     SELECT 2, post_id, NULL, reaction, NULL, NULL, NULL,
            COUNT(*), SUM(CASE WHEN user_id = %s THEN 1 ELSE 0 END), NULL, NULL
-    FROM {postreaction} WHERE post_id IN ({{posts}}) GROUP BY post_id, reaction
+    FROM {postreaction} WHERE post_id {{in_posts}} GROUP BY post_id, reaction
 """,
     postphoto=PostPhoto,
     comment=Comment,
     mute=Mute,
     user=User,
     postreaction=PostReaction,
+    visible=_VISIBLE,
 )
 _COMMENT_CREATED = Columns(Comment, "c", ["created_at"])
 
@@ -443,16 +467,19 @@ def card_decorations(
     (the latest `limit`, all with None; none by members the viewer muted; the reply's id
     is `reply.id`), its count per reaction and the reactions the viewer gave."""
     db = reader(Post)
-    # The ids are written into the text (integers, so nothing to quote): three lists of
-    # twenty-odd parameters cost more to bind than the rest of the statement.
-    ids = ", ".join([str(int(i)) for i in post_ids])
-    params = [ContentState.VISIBLE, viewer_id]
-    latest = ""
-    if limit is not None:
-        latest, params = "WHERE c.latest <= %s", [*params, limit]
-    params += [viewer_id]
-    sql = _DECORATIONS_SQL.text(db).format(posts=ids, latest=latest)
-    with db.cursor() as cursor:
+    latest = "" if limit is None else "WHERE c.latest <= %s"
+    limits = [] if limit is None else [limit]
+    if db.vendor == "postgresql":
+        # One array parameter for the page's ids, so the text is the same for every page
+        # and PostgreSQL keeps it prepared (`prepared_cursor`).
+        ids = list(post_ids)
+        in_posts, params = "= ANY(%s)", [ids, ids, viewer_id, *limits, viewer_id, ids]
+        cursor = prepared_cursor(db)
+    else:  # the ids written into the text (integers: nothing to quote)
+        in_posts = "IN (" + ", ".join([str(int(i)) for i in post_ids]) + ")"
+        params, cursor = [viewer_id, *limits, viewer_id], db.cursor()
+    sql = _DECORATIONS_SQL.text(db).format(in_posts=in_posts, latest=latest)
+    with cursor:
         fast_timestamps(db, cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -185,7 +185,7 @@ def grid_for_reader(grid_id: int, viewer: User) -> Grid | None:
     board costs one query less (`permissions.is_member` uses the answer). For reads only:
     a service checks membership again inside its own transaction."""
     db = reader(Grid)
-    found = fetch(db, _GRID_FOR_VIEWER_SQL.text(db), [viewer.pk, grid_id], [_GRID])
+    found = fetch(db, _GRID_FOR_VIEWER_SQL.text(db), [viewer.pk, grid_id], [_GRID], prepared=True)
     if not found:
         return None
     grid, member = found[0]

@@ -72,10 +72,11 @@ class Columns:
 class Sql:
     """A statement's text for the connection that runs it, made once per kind of database
     (quoting is the backend's). In the template, each keyword names a model's table
-    (`{post}` for `post=Post`) or a `Columns` select list (`{POST}` for `POST=Columns(…)`);
+    (`{post}` for `post=Post`), a `Columns` select list (`{POST}` for `POST=Columns(…)`)
+    or a constant written as given (`{visible}` for `visible=literal(…)`);
     doubled braces are left for the caller's own `format` (`{{ids}}`)."""
 
-    def __init__(self, template: str, **names: type[models.Model] | Columns):
+    def __init__(self, template: str, **names: type[models.Model] | Columns | str):
         self.template = template
         self.names = names
         self._text: dict[str, str] = {}
@@ -88,12 +89,23 @@ class Sql:
                 **{
                     name: value.select(db)
                     if isinstance(value, Columns)
+                    else value
+                    if isinstance(value, str)
                     else quote(value._meta.db_table)
                     for name, value in self.names.items()
                 }
             )
             self._text[db.vendor] = text
         return text
+
+
+def literal(*values: str) -> str:
+    """The code's own constants (a choice's value, never input) written into a statement,
+    comma-separated: where a prepared statement's plan must see them, as in a partial
+    index's condition (`state = 'visible'`), which a parameter would hide."""
+    if not all(value.isidentifier() for value in values):
+        raise ValueError(f"not a plain constant: {values}")
+    return ", ".join(f"'{value}'" for value in values)
 
 
 def fast_timestamps(db: BaseDatabaseWrapper, cursor) -> None:

@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
 from grids.models import Grid, MicroGrid
-from grids.selectors.rows import Columns, Sql, fetch, reader
+from grids.selectors.rows import Columns, Sql, fetch, literal, reader
 from reports.models import Category, HandlingUnit, Report, ReportPhoto
 
 REPORT = Columns(Report, "r")
@@ -65,8 +65,7 @@ _NO_PHOTOS = ReportPhoto.objects.none()
 _DEADLINE = models.DateTimeField()
 # The open states written into the statement, as the partial indexes' condition is: a
 # prepared statement's plan for any unit must still see that it may use them.
-_OPEN_STATES = ", ".join(f"'{state}'" for state in Report.OPEN_STATES)
-assert all(state.isidentifier() for state in Report.OPEN_STATES)
+_OPEN_STATES = literal(*Report.OPEN_STATES)
 
 
 class QueueCards:
