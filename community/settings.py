@@ -129,7 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         f"-c lock_timeout={_lock_timeout_ms} -c statement_timeout={_statement_timeout_ms}"
     )
     # A hot read may ask PostgreSQL to keep its statement parsed and planned on the
-    # connection (grids.selectors.rows.prepared_cursor: a unit's queue, a viewer's roles);
+    # connection (grids.selectors.rows.prepared_cursor: the board feed, a unit's queue);
     # nothing else is prepared, as Django's own cursors bind on the client. Off for a
     # pooler that cannot carry prepared statements (PgBouncer before 1.21, transactions).
     if env.bool("DATABASE_PREPARED", default=True):
