@@ -456,6 +456,23 @@ def test_the_feed_is_newest_first_and_carries_the_boards_seq(world):
     assert body["pinned"] == [] and body["next"] is None and body["previous"] is None
 
 
+def test_the_feeds_reads_are_prepared_statements(world):
+    """The page, its decorations and the grid with the viewer's membership are planned
+    once per connection (the page's ids are one array parameter, so every page shares
+    one statement), and a page read through them is the feed as before."""
+    for body in ("一楼有快递", "二楼有快递"):
+        posts.post_create(actor=world.resident_a, grid=world.grid_a, body=body)
+    client = api(world.resident_a2)
+    pages = [feed_ids(client, world.grid_a) for _ in range(3)]
+    assert pages[0] == pages[2] and len(pages[0]) == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any("page_ids" in s for s in statements), statements
+    assert any("photo.post_id = ANY($1)" in s for s in statements), statements
+    assert any("EXISTS" in s and "grids_membership" in s for s in statements), statements
+
+
 def test_pinned_notices_come_on_the_first_page_only(world):
     ids = _post_many(world, 3)
     first = notices.notice_publish(
