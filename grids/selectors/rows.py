@@ -10,7 +10,7 @@ statement names its tables by the models' `db_table`, quoted by that connection.
 
 With `prepared=True` (`prepared_cursor`), PostgreSQL parses and plans a statement once
 per connection and keeps it: for the reads a page repeats all day on pooled
-connections (a unit's queue), where planning cost more than running.
+connections (the board feed, a unit's queue), where planning cost more than running.
 """
 
 from collections.abc import Sequence
