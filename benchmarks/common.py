@@ -130,6 +130,17 @@ def seed_once(
     return value
 
 
+# The tables every seed fills with a city's places and people, whose id sequences each
+# moves past its rows (`bulk_load_end`); a seed's own tables follow them.
+PLACE_TABLES = (
+    "grids_community",
+    "residents_user",
+    "grids_grid",
+    "grids_microgrid",
+    "grids_membership",
+)
+
+
 def bulk_load_begin(conn, *, indexed: Sequence[str]) -> list[tuple[str, str]]:
     """The session of a set-based seed (seed.py, seed_matching.py, seed_reports.py), until
     `bulk_load_end` with what this returns.

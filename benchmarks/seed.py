@@ -51,11 +51,7 @@ NOTICE_TEXT = (
     "如有困难请联系网格员。"
 )
 SEQUENCES = (  # tables whose id sequence the seed moves past its rows
-    "grids_community",
-    "residents_user",
-    "grids_grid",
-    "grids_microgrid",
-    "grids_membership",
+    *common.PLACE_TABLES,
     "grids_notice",
     "grids_post",
     "grids_postphoto",

@@ -67,11 +67,7 @@ FILLERS = {
     "jsonb": "'{}'::jsonb",
 }
 SEQUENCES = (  # tables whose id sequence the seed moves past its rows
-    "grids_community",
-    "residents_user",
-    "grids_grid",
-    "grids_microgrid",
-    "grids_membership",
+    *common.PLACE_TABLES,
     "grids_mute",
     "mutualaid_need",
     "mutualaid_offer",

@@ -64,11 +64,7 @@ UNITS = (("物业服务中心", "property"), ("河道保洁队", "river"), ("城
 UNITS += (("街道办", "street_office"),)
 BULK_TABLES = ("residents_user", "grids_membership", "reports_report", "reports_reportphoto")
 SEQUENCES = (  # tables whose id sequence the seed moves past its rows
-    "grids_community",
-    "residents_user",
-    "grids_grid",
-    "grids_microgrid",
-    "grids_membership",
+    *common.PLACE_TABLES,
     "reports_handlingunit",
     "reports_handlingunit_communities",
     "reports_unitmember",
