@@ -161,7 +161,7 @@ COMMENT = Columns(Comment, "c")
 COMMENTER = Columns(User, "author", ["id", "display_name"], shared=True)
 REPLY_TO = Columns(Comment, "reply", ["id", "author"])
 REPLY_TO_AUTHOR = Columns(User, "reply_author", ["id", "display_name"], shared=True)
-# The visible comments of the posts `{posts}` not by members the viewer muted, numbered
+# The visible comments of the posts `{in_posts}` not by members the viewer muted, numbered
 # newest first per post (`latest`, cut by `{latest}`), with their author and the comment
 # and author they reply to: read alone (`comments`) and with a page's decorations.
 _LATEST_COMMENTS = """
@@ -424,7 +424,8 @@ def pinned_cards(grid_id: int, *, now: datetime) -> list[dict]:
     sql = _CARDS_SQL.text(db).format(wanted=_PINNED_IDS.text(db))
     now = db.ops.adapt_datetimefield_value(now)
     params = [grid_id, PostKind.NOTICE, now, 10]
-    return _dict_rows(db, sql, params, [CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE], ["pinned"])
+    columns = [CARD, CARD_AUTHOR, CARD_BUILDING, CARD_NOTICE]
+    return _dict_rows(db, sql, params, columns, ["pinned"], prepared=True)
 
 
 # A page's photos, latest comments and reaction counts in one statement: three parts

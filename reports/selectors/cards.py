@@ -29,12 +29,15 @@ GRID = Columns(Grid, "g", shared=True)
 BUILDING = Columns(MicroGrid, "m", shared=True)
 UNIT = Columns(HandlingUnit, "u", shared=True)
 
+# The open states written into the statement, as the partial indexes' condition is: a
+# prepared statement's plan for any unit must still see that it may use them.
+_OPEN_STATES = literal(*Report.OPEN_STATES)
 _PAGE = Sql(
     """SELECT {REPORT}, {CATEGORY}, {GRID}, {BUILDING}, {UNIT},
     (SELECT json_agg(json_build_array(p.id, p.kind, p.position, p.image, p.thumb, p.width,
                                       p.height) ORDER BY p.kind, p.position)
        FROM {photo} p WHERE p.report_id = r.id)
-FROM (SELECT * FROM {report} q WHERE {{scope}} AND q.state IN ({{states}}){{bound}}
+FROM (SELECT * FROM {report} q WHERE {{scope}} AND q.state IN ({open_states}){{bound}}
       ORDER BY q.close_due {{direction}}, q.id {{direction}} LIMIT %s OFFSET %s) r
 JOIN {category} c ON c.id = r.category_id
 JOIN {grid} g ON g.id = r.grid_id
@@ -52,6 +55,7 @@ ORDER BY r.close_due {{direction}}, r.id {{direction}}""",
     grid=Grid,
     building=MicroGrid,
     unit=HandlingUnit,
+    open_states=_OPEN_STATES,
 )
 _SCOPES = {
     "unit": "q.unit_id = %s",
@@ -63,9 +67,6 @@ _RELATED = [Report._meta.get_field(name) for name in ("category", "grid", "micro
 _PHOTOS_CACHE = Report._meta.get_field("photos").cache_name
 _NO_PHOTOS = ReportPhoto.objects.none()
 _DEADLINE = models.DateTimeField()
-# The open states written into the statement, as the partial indexes' condition is: a
-# prepared statement's plan for any unit must still see that it may use them.
-_OPEN_STATES = literal(*Report.OPEN_STATES)
 
 
 class QueueCards:
@@ -122,7 +123,6 @@ class QueueCards:
         params += [window.stop - offset, offset]
         sql = _PAGE.text(db).format(
             scope=_SCOPES[self.scope],
-            states=_OPEN_STATES,
             bound=bound,
             direction="DESC" if self.descending else "ASC",
         )
